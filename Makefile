@@ -1,0 +1,29 @@
+# mlscan developer entry points. Both targets create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint install clean docs
+
+$(STAMP): pyproject.toml setup.py
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/mlscan demo --output-dir mlscan-report
+
+test: $(STAMP)
+	$(BIN)/ruff check scanner tests bench
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check scanner tests bench
+	$(BIN)/ruff format --check scanner tests bench
+
+clean:
+	rm -rf $(VENV) mlscan-report build dist *.egg-info

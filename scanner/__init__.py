@@ -1,0 +1,9 @@
+"""mlscan: a policy-as-code compliance scanner for machine-learning cloud services.
+
+Training data leaks out of deployed models through model inversion and membership
+inference; the defences are configuration. mlscan reads that configuration from
+live clouds and from Terraform, normalizes it into one model and judges it with
+YAML policies.
+"""
+
+__version__ = "0.1.0"

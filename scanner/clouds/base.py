@@ -1,0 +1,112 @@
+"""Contracts shared by every provider adapter, and the helpers that build Resources from Terraform."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from scanner.iac.values import display
+from scanner.model import Resource, ScanError
+
+if TYPE_CHECKING:
+    from scanner.iac.graph import TfIndex
+    from scanner.iac.types import TfResource
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What a source produced: resources, plus the errors of whatever part could not be read."""
+
+    resources: tuple[Resource, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """Options of ``mlscan scan`` for every cloud; each cloud reads the fields it needs."""
+
+    # AWS
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    accounts_file: str | None = None
+    org_role: str | None = None
+    endpoint_url: str | None = None
+    # Azure
+    subscriptions: tuple[str, ...] = ()
+    azure_endpoint: str | None = None
+    # Google
+    projects: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    gcp_endpoint: str | None = None
+    # all
+    max_workers: int = 16
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Progress(Protocol):
+    """Where live scanners report progress; the CLI shows it with rich, tests pass :class:`NullProgress`."""
+
+    def add(self, label: str, total: int | None = None) -> None:
+        """Announce ``total`` more units of work under ``label``."""
+
+    def advance(self, label: str, amount: int = 1) -> None:
+        """Mark ``amount`` units of ``label`` done."""
+
+
+class NullProgress:
+    """A progress sink that shows nothing (CI, --quiet, tests)."""
+
+    def add(self, label: str, total: int | None = None) -> None:
+        """Ignore."""
+
+    def advance(self, label: str, amount: int = 1) -> None:
+        """Ignore."""
+
+
+LiveScanner = Callable[[LiveOptions, Progress], SourceResult]
+"""``scanner.clouds.<cloud>.live.scan(options, progress)``."""
+
+TerraformMapper = Callable[["TfResource", "TfIndex"], Iterable[Resource]]
+"""Maps one Terraform block to zero or more Resources (zero when merged into another)."""
+
+
+def resource_from_tf(
+    tf: TfResource,
+    *,
+    provider: str,
+    service: str,
+    kind: str,
+    facts: Mapping[str, Any],
+    links: Iterable[str] = (),
+    name: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    raw: Mapping[str, Any] | None = None,
+) -> Resource:
+    """Build a normalized Resource from a Terraform block with its source and inline suppressions.
+
+    ``raw`` defaults to the block's attributes (Refs and Unknowns shown as text).
+    """
+    literal_name = tf.attrs.get("name")
+    return Resource(
+        provider=provider,
+        service=service,
+        kind=kind,
+        id=tf.address,
+        name=name or (literal_name if isinstance(literal_name, str) else tf.name),
+        source=tf.source,
+        facts=dict(facts),
+        tags=dict(tags if tags is not None else literal_tags(tf.attrs)),
+        raw=display(raw if raw is not None else tf.attrs),
+        links=tuple(links),
+        resource_type=tf.type,
+        suppressions=tf.suppressions,
+    )
+
+
+def literal_tags(attrs: Mapping[str, Any], key: str = "tags") -> dict[str, str]:
+    """Tags / labels whose keys and values are literals (unresolvable ones are dropped)."""
+    value = attrs.get(key)
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, (str, int, float, bool))}

@@ -1,0 +1,198 @@
+"""The normalized data model every stage of mlscan speaks.
+
+Sources (live SDKs, Terraform) produce :class:`Resource` objects; the policy
+engine turns them into :class:`Finding` objects; reports read a
+:class:`ScanResult`. Nothing downstream of ``Resource`` needs to know which
+cloud or input format a resource came from, which is what lets one policy
+judge SageMaker, Azure ML and Vertex AI, live or in Terraform, the same way.
+
+Facts are tri-state: a value, or ``None`` (or absent) when it could not be
+determined. A policy over an unknown fact yields ``unknown``, never a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    """Outcome of one policy on one resource."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    ERROR = "error"
+
+
+class Severity(str, Enum):
+    """How bad a failing finding is; ordered so that gates can compare."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical=4 … info=0."""
+        return _SEVERITY_RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        """True when this severity is as bad as ``other`` or worse."""
+        return self.rank >= other.rank
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+PROVIDERS = ("aws", "azure", "gcp")
+KINDS = ("endpoint", "model", "training_job", "notebook", "workspace", "compute", "data_store")
+CATEGORIES = ("encryption", "network", "identity", "logging", "exposure", "privacy", "hardening")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a resource was read from, so findings can point at it.
+
+    ``kind`` is ``live`` (an API), ``hcl`` (a .tf file) or ``plan``
+    (``terraform show -json``). HCL sources carry ``file`` and ``line``; plan
+    sources carry ``file`` and ``address``; live sources carry ``address``
+    (the API region / endpoint the object came from) when useful.
+    """
+
+    kind: str
+    file: str | None = None
+    line: int | None = None
+    address: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: only the fields that are set."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def __str__(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        if self.file and self.address:
+            return f"{self.file} ({self.address})"
+        return self.file or self.address or self.kind
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An accepted risk: an inline ``# mlscan:skip=ID reason``, a waiver or a baseline entry.
+
+    Suppressed findings are still reported (status kept, ``suppressed`` set) so
+    an auditor sees what was accepted and why; they just do not fail the gate.
+    """
+
+    policy_id: str
+    reason: str
+    origin: str = "inline"
+    owner: str | None = None
+    expires: str | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One ML cloud resource in normalized form, whatever cloud or input it came from."""
+
+    provider: str
+    """``aws`` | ``azure`` | ``gcp``."""
+    service: str
+    """Cloud service, e.g. ``sagemaker``, ``machinelearningservices``, ``aiplatform``."""
+    kind: str
+    """One of :data:`KINDS`."""
+    id: str
+    """ARN, ARM id, Vertex resource name, or Terraform address: unique within a scan."""
+    name: str
+    """Human name shown in reports."""
+    source: Source
+    """Where it was read from."""
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    """Flat mapping of dotted fact names (see scanner/data/facts.yaml) to values; None = unknown."""
+    account: str | None = None
+    """Account id, subscription id or project id, when known."""
+    region: str | None = None
+    """Region or location, when known."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags / labels as read."""
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    """The provider's own JSON (or Terraform attributes), secrets redacted."""
+    links: tuple[str, ...] = ()
+    """Ids of related resources: endpoint → model → training job → role."""
+    resource_type: str | None = None
+    """The provider's type name (e.g. ``aws_sagemaker_endpoint`` or ``AWS::SageMaker::Endpoint``)."""
+    suppressions: tuple[Suppression, ...] = ()
+    """Inline suppressions found in the source (Terraform ``# mlscan:skip=``)."""
+
+    def fact(self, name: str) -> Any:
+        """The value of fact ``name``, or None when unknown."""
+        return self.facts.get(name)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The verdict of one policy on one resource, with the evidence behind it."""
+
+    policy_id: str
+    title: str
+    category: str
+    severity: Severity
+    status: Status
+    resource_id: str
+    resource_kind: str
+    resource_name: str
+    provider: str
+    message: str
+    source: Source
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    """The keys the policy read and the values it saw."""
+    suppressed: Suppression | None = None
+    remediation: str | None = None
+
+    @property
+    def failing(self) -> bool:
+        """A failure that is not suppressed: what gates count."""
+        return self.status is Status.FAIL and self.suppressed is None
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """Something that could not be read: a bad file, a denied region, a broken policy.
+
+    The scan goes on; the error is reported so nothing is silently lost.
+    """
+
+    where: str
+    """File (with line), resource id, or ``provider/account/region/service``."""
+    reason: str
+    """One line saying what went wrong."""
+    stage: str = "source"
+    """``source``, ``policy`` or ``output``."""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything one scan produced; every output format is rendered from this."""
+
+    resources: tuple[Resource, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[ScanError, ...]
+    started_at: str
+    finished_at: str
+    command: str = ""
+    targets: tuple[str, ...] = ()
+    extras: Mapping[str, Any] = field(default_factory=dict)
+    """Optional sections added by later stages (e.g. privacy risk summary)."""

@@ -1,0 +1,1 @@
+"""Outputs: the JSON contract every format derives from, the console table, and the rendered reports."""

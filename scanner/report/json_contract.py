@@ -1,0 +1,149 @@
+"""The JSON result contract (``--format json``): stable; every other format derives from it.
+
+``mlscan report RESULTS.json`` re-renders any format from this document, so
+:func:`result_to_dict` and :func:`result_from_dict` must round-trip.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from scanner import __version__
+from scanner.model import Finding, Resource, ScanError, ScanResult, Severity, Source, Status, Suppression
+
+SCHEMA_VERSION = "1"
+
+
+def result_to_dict(result: ScanResult) -> dict[str, Any]:
+    """The whole scan as plain JSON data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "mlscan", "version": __version__},
+        "command": result.command,
+        "targets": list(result.targets),
+        "started_at": result.started_at,
+        "finished_at": result.finished_at,
+        "summary": summarize(result),
+        "resources": [resource_to_dict(r) for r in result.resources],
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "errors": [{"where": e.where, "reason": e.reason, "stage": e.stage} for e in result.errors],
+        **{key: value for key, value in result.extras.items()},
+    }
+
+
+def summarize(result: ScanResult) -> dict[str, Any]:
+    """Counts by status, and failing (unsuppressed) findings by severity."""
+    by_status = Counter(f.status.value for f in result.findings)
+    failing = Counter(f.severity.value for f in result.findings if f.failing)
+    return {
+        "resources": len(result.resources),
+        "findings": len(result.findings),
+        "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
+        "failing_by_severity": {s.value: failing.get(s.value, 0) for s in Severity},
+        "suppressed": sum(1 for f in result.findings if f.suppressed),
+        "errors": len(result.errors),
+    }
+
+
+def resource_to_dict(resource: Resource) -> dict[str, Any]:
+    """A resource with its facts as a flat object of dotted names."""
+    return {
+        "provider": resource.provider,
+        "service": resource.service,
+        "kind": resource.kind,
+        "type": resource.resource_type,
+        "id": resource.id,
+        "name": resource.name,
+        "account": resource.account,
+        "region": resource.region,
+        "tags": dict(resource.tags),
+        "source": resource.source.to_dict(),
+        "facts": dict(resource.facts),
+        "links": list(resource.links),
+        "raw": dict(resource.raw),
+    }
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """One finding; ``suppressed`` is null or the suppression (reason, origin, owner, expiry)."""
+    return {
+        "policy_id": finding.policy_id,
+        "title": finding.title,
+        "category": finding.category,
+        "severity": finding.severity.value,
+        "status": finding.status.value,
+        "resource_id": finding.resource_id,
+        "resource_kind": finding.resource_kind,
+        "resource_name": finding.resource_name,
+        "provider": finding.provider,
+        "message": finding.message,
+        "source": finding.source.to_dict(),
+        "evidence": dict(finding.evidence),
+        "remediation": finding.remediation,
+        "suppressed": _suppression_to_dict(finding.suppressed),
+    }
+
+
+def _suppression_to_dict(s: Suppression | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {k: v for k, v in s.__dict__.items() if v is not None}
+
+
+def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
+    """Rebuild a ScanResult from its JSON form (for ``mlscan report``)."""
+    resources = tuple(
+        Resource(
+            provider=r["provider"],
+            service=r.get("service", ""),
+            kind=r["kind"],
+            id=r["id"],
+            name=r.get("name") or r["id"],
+            source=Source(**r.get("source", {"kind": "unknown"})),
+            facts=r.get("facts", {}),
+            account=r.get("account"),
+            region=r.get("region"),
+            tags=r.get("tags", {}),
+            raw=r.get("raw", {}),
+            links=tuple(r.get("links", ())),
+            resource_type=r.get("type"),
+        )
+        for r in data.get("resources", [])
+    )
+    findings = tuple(
+        Finding(
+            policy_id=f["policy_id"],
+            title=f["title"],
+            category=f["category"],
+            severity=Severity(f["severity"]),
+            status=Status(f["status"]),
+            resource_id=f["resource_id"],
+            resource_kind=f["resource_kind"],
+            resource_name=f.get("resource_name") or f["resource_id"],
+            provider=f["provider"],
+            message=f["message"],
+            source=Source(**f.get("source", {"kind": "unknown"})),
+            evidence=f.get("evidence", {}),
+            remediation=f.get("remediation"),
+            suppressed=Suppression(**f["suppressed"]) if f.get("suppressed") else None,
+        )
+        for f in data.get("findings", [])
+    )
+    errors = tuple(
+        ScanError(where=e["where"], reason=e["reason"], stage=e.get("stage", "source"))
+        for e in data.get("errors", [])
+    )
+    known = {"schema_version", "tool", "command", "targets", "started_at", "finished_at", "summary",
+             "resources", "findings", "errors"}
+    return ScanResult(
+        resources=resources,
+        findings=findings,
+        errors=errors,
+        started_at=data.get("started_at", ""),
+        finished_at=data.get("finished_at", ""),
+        command=data.get("command", ""),
+        targets=tuple(data.get("targets", ())),
+        extras={k: v for k, v in data.items() if k not in known},
+    )
