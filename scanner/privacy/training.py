@@ -1,0 +1,42 @@
+"""Privacy facts for a training job, from whatever of its configuration a source could read.
+
+Every cloud adapter (live and Terraform) calls :func:`privacy_facts` with the job's
+hyperparameters, arguments, environment and tags, so DP is recognized the same way
+everywhere. (Implementation: the privacy work; this is the contract.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TrainingInputs:
+    """What a source could read of one training job's configuration."""
+
+    hyperparameters: Mapping[str, str] = field(default_factory=dict)
+    """SageMaker HyperParameters (values may be JSON-encoded strings)."""
+    arguments: Sequence[str] = ()
+    """Container / worker-pool arguments (``--k=v``, ``--k v``, flags)."""
+    environment: Mapping[str, str] = field(default_factory=dict)
+    """Environment variables (values are read for DP names only, never stored)."""
+    command: str | None = None
+    """Azure ML command string, with ``${{inputs.x}}`` placeholders."""
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    """Azure ML job inputs that placeholders resolve from."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    image: str | None = None
+    """Container image URI (a DP library in it is weak evidence)."""
+    origin: str = ""
+    """Prefix for evidence lines, e.g. ``HyperParameters``."""
+    readable: bool = True
+    """False when the job's configuration could not be read: every privacy fact is unknown."""
+
+
+def privacy_facts(inputs: TrainingInputs) -> dict[str, Any]:
+    """The ``privacy.*`` facts of a training job (see scanner/data/facts.yaml)."""
+    if not inputs.readable:
+        return {"privacy.dp": None, "privacy.status": "unknown", "privacy.epsilon": None}
+    return {"privacy.dp": None, "privacy.status": "unknown", "privacy.epsilon": None}
