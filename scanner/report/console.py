@@ -1,0 +1,42 @@
+"""Console output with rich: a findings table worst first, then errors and a one-line summary."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from scanner.model import ScanResult, Status
+from scanner.report.json_contract import summarize
+
+_STATUS_STYLE = {"fail": "bold red", "unknown": "yellow", "error": "magenta", "pass": "green"}
+
+
+def render_console(result: ScanResult, console: Console, *, show_passed: bool = False) -> None:
+    """Print failing / unknown / error findings (and passes when asked), errors and totals."""
+    shown = [f for f in result.findings if show_passed or f.status is not Status.PASS]
+    shown.sort(key=lambda f: (f.suppressed is not None, -f.severity.rank, f.status.value, f.policy_id))
+    if shown:
+        table = Table(title="mlscan findings", show_lines=False, expand=False)
+        for column in ("Severity", "Status", "Policy", "Resource", "Where", "Message"):
+            table.add_column(column, overflow="fold")
+        for f in shown:
+            status = f.status.value + (" (suppressed)" if f.suppressed else "")
+            table.add_row(
+                f.severity.value,
+                f"[{_STATUS_STYLE.get(f.status.value, '')}]{status}[/]",
+                f.policy_id,
+                f"{f.provider}:{f.resource_kind} {f.resource_name}",
+                str(f.source),
+                f.message,
+            )
+        console.print(table)
+    for error in result.errors:
+        console.print(f"[magenta]error[/] {error.where}: {error.reason}", markup=True, highlight=False)
+    s = summarize(result)
+    st = s["by_status"]
+    console.print(
+        f"{s['resources']} resources, {s['findings']} findings: "
+        f"{st['fail']} fail, {st['unknown']} unknown, {st['error']} error, {st['pass']} pass; "
+        f"{s['suppressed']} suppressed; {s['errors']} errors",
+        highlight=False,
+    )
