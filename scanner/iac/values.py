@@ -61,9 +61,7 @@ def is_set(value: Any) -> bool | None:
         return True
     if value is None:
         return False
-    if isinstance(value, (str, list, tuple, dict)) and len(value) == 0:
-        return False
-    return True
+    return not (isinstance(value, (str, list, tuple, dict)) and len(value) == 0)
 
 
 def as_bool(value: Any, default: bool | None) -> bool | None:

@@ -1,0 +1,113 @@
+"""Entry point of the Terraform input: turn the paths a user gave into TfResources, grouped by module.
+
+A directory is searched recursively; every directory holding .tf files is one module
+(its own variables, locals and names). A .tf file alone is a module of one file. A
+.json file is a ``terraform show -json`` plan. Bad files become errors; the rest loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.iac.hcl_loader import load_module
+from scanner.iac.plan_loader import load_plan
+from scanner.iac.types import TfResource
+from scanner.model import ScanError
+
+_SKIPPED_DIRS = {".terraform", ".git", "node_modules", ".venv"}
+
+
+@dataclass(frozen=True)
+class ModuleLoad:
+    """The resources of one module scope (a directory, a lone file or a plan): names resolve within it."""
+
+    scope: str
+    resources: tuple[TfResource, ...]
+
+
+@dataclass(frozen=True)
+class IacLoad:
+    """Everything loaded from the user's paths."""
+
+    modules: tuple[ModuleLoad, ...]
+    errors: tuple[ScanError, ...]
+
+    @property
+    def resources(self) -> tuple[TfResource, ...]:
+        """All resources of all modules."""
+        return tuple(r for m in self.modules for r in m.resources)
+
+
+def load_paths(paths: Sequence[str | Path]) -> IacLoad:
+    """Load .tf directories, .tf files and plan JSON files; never raises for bad input."""
+    modules: list[ModuleLoad] = []
+    errors: list[ScanError] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            errors.append(ScanError(where=str(path), reason="no such file or directory"))
+        elif path.is_dir():
+            for directory, files in _module_dirs(path):
+                _load_directory(modules, errors, directory, files)
+            for plan in sorted(p for p in path.rglob("*.json") if _is_candidate_plan(p)):
+                _add(modules, errors, str(plan), *load_plan(plan))
+        elif path.suffix == ".tf":
+            _add(modules, errors, str(path), *load_module([path]))
+        elif path.suffix == ".json":
+            _add(modules, errors, str(path), *load_plan(path))
+        else:
+            errors.append(ScanError(where=str(path), reason="not a .tf file, directory or plan .json"))
+    return IacLoad(tuple(modules), tuple(errors))
+
+
+def _load_directory(
+    modules: list[ModuleLoad], errors: list[ScanError], directory: Path, files: list[Path]
+) -> None:
+    """One module per directory; if it declares an address twice (Terraform would refuse it, as in
+    collections of unrelated examples), each file is loaded as a module of its own instead."""
+    resources, new_errors = load_module(files, _tfvars(directory))
+    addresses = [r.address for r in resources]
+    if len(files) > 1 and len(addresses) != len(set(addresses)):
+        for tf_file in files:
+            _add(modules, errors, str(tf_file), *load_module([tf_file], _tfvars(directory)))
+        return
+    _add(modules, errors, str(directory), resources, new_errors)
+
+
+def _add(
+    modules: list[ModuleLoad],
+    errors: list[ScanError],
+    scope: str,
+    resources: list[TfResource],
+    new_errors: list[ScanError],
+) -> None:
+    modules.append(ModuleLoad(scope, tuple(resources)))
+    errors.extend(new_errors)
+
+
+def _module_dirs(root: Path) -> list[tuple[Path, list[Path]]]:
+    by_dir: dict[Path, list[Path]] = {}
+    for tf in sorted(root.rglob("*.tf")):
+        if _SKIPPED_DIRS.intersection(tf.relative_to(root).parts):
+            continue
+        by_dir.setdefault(tf.parent, []).append(tf)
+    return sorted(by_dir.items())
+
+
+def _tfvars(directory: Path) -> list[Path]:
+    found = [directory / "terraform.tfvars"] if (directory / "terraform.tfvars").is_file() else []
+    return found + sorted(directory.glob("*.auto.tfvars"))
+
+
+def _is_candidate_plan(path: Path) -> bool:
+    """Plan files found while walking a directory: .json files that start like a plan document."""
+    if _SKIPPED_DIRS.intersection(path.parts):
+        return False
+    try:
+        with path.open(encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return '"format_version"' in head and ('"planned_values"' in head or '"terraform_version"' in head)

@@ -1,0 +1,58 @@
+"""The one pipeline: sources → resources → policies → findings → ScanResult.
+
+Every stage takes plain data and returns plain data; the CLI and ``mlscan demo``
+call :func:`run_scan` whatever the sources were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from scanner.clouds.base import SourceResult
+from scanner.model import Resource, ScanResult
+from scanner.policy.evaluate import evaluate_all
+from scanner.policy.model import PolicySet
+
+
+def now() -> str:
+    """UTC timestamp in ISO 8601, for result and evidence metadata."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def run_scan(
+    sources: Sequence[SourceResult],
+    policy_set: PolicySet,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    command: str = "",
+    targets: Sequence[str] = (),
+    started_at: str | None = None,
+) -> ScanResult:
+    """Join, judge and package everything the sources produced."""
+    started = started_at or now()
+    resources: list[Resource] = [r for source in sources for r in source.resources]
+    errors = [e for source in sources for e in source.errors] + list(policy_set.errors)
+    resources, extras = enrich(resources, parameters or {})
+    findings = evaluate_all(policy_set, resources, parameters)
+    return ScanResult(
+        resources=tuple(resources),
+        findings=tuple(findings),
+        errors=tuple(errors),
+        started_at=started,
+        finished_at=now(),
+        command=command,
+        targets=tuple(targets),
+        extras=extras,
+    )
+
+
+def enrich(resources: list[Resource], parameters: Mapping[str, Any]) -> tuple[list[Resource], dict[str, Any]]:
+    """Cross-resource joins that add facts before policies run (the privacy join of endpoints)."""
+    try:
+        from scanner.privacy.risk import join_served_privacy, risk_to_dict
+    except ImportError:
+        return resources, {}
+    joined, summaries = join_served_privacy(resources)
+    return list(joined), {"privacy_risk": [risk_to_dict(s) for s in summaries]}

@@ -1,0 +1,91 @@
+"""Judge resources with policies: one Finding per (applicable policy, resource).
+
+``when`` narrows a policy to some resources (false: no finding at all; unknown:
+an `unknown` finding, since we cannot tell whether the policy applies).
+Inline suppressions are kept on the finding, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from fnmatch import fnmatchcase
+from typing import Any
+
+from scanner.model import Finding, Resource, Status
+from scanner.policy.assertions import Outcome, Subject, evaluate
+from scanner.policy.model import Policy, PolicySet
+
+
+def evaluate_all(
+    policy_set: PolicySet | Sequence[Policy],
+    resources: Iterable[Resource],
+    parameters: Mapping[str, Any] | None = None,
+) -> list[Finding]:
+    """Every finding of every applicable policy on every resource, in policy then resource order."""
+    policies = policy_set.policies if isinstance(policy_set, PolicySet) else tuple(policy_set)
+    resources = list(resources)
+    findings: list[Finding] = []
+    for policy in policies:
+        for resource in resources:
+            if policy.applies_to(resource.provider, resource.kind, resource.resource_type):
+                finding = judge(policy, resource, parameters or {})
+                if finding is not None:
+                    findings.append(finding)
+    return findings
+
+
+def judge(policy: Policy, resource: Resource, overrides: Mapping[str, Any]) -> Finding | None:
+    """The finding of one policy on one resource, or None when ``when`` says it does not apply."""
+    subject = Subject(
+        facts=resource.facts,
+        raw=resource.raw,
+        tags=resource.tags,
+        provider=resource.provider,
+        kind=resource.kind,
+        type=resource.resource_type or "",
+        name=resource.name,
+    )
+    parameters = {**policy.parameters, **{k: v for k, v in overrides.items() if k in policy.parameters}}
+    try:
+        if policy.when is not None:
+            applies = evaluate(policy.when, subject, parameters)
+            if applies.value is False:
+                return None
+            if applies.value is None:
+                return _finding(
+                    policy,
+                    resource,
+                    Status.UNKNOWN,
+                    f"cannot tell whether the policy applies: {applies.reason}",
+                    applies,
+                )
+        outcome = evaluate(policy.assertion, subject, parameters)
+    except Exception as exc:  # noqa: BLE001 - a broken policy must not stop the scan
+        return _finding(
+            policy, resource, Status.ERROR, f"policy evaluation failed: {exc}", Outcome(None, str(exc), {})
+        )
+    status = {True: Status.PASS, False: Status.FAIL, None: Status.UNKNOWN}[outcome.value]
+    message = outcome.reason
+    if status is Status.FAIL and policy.message:
+        message = f"{policy.message.replace('{resource}', resource.name)} ({outcome.reason})"
+    return _finding(policy, resource, status, message, outcome)
+
+
+def _finding(policy: Policy, resource: Resource, status: Status, message: str, outcome: Outcome) -> Finding:
+    suppression = next((s for s in resource.suppressions if fnmatchcase(policy.id, s.policy_id)), None)
+    return Finding(
+        policy_id=policy.id,
+        title=policy.title,
+        category=policy.category,
+        severity=policy.severity,
+        status=status,
+        resource_id=resource.id,
+        resource_kind=resource.kind,
+        resource_name=resource.name,
+        provider=resource.provider,
+        message=message,
+        source=resource.source,
+        evidence=dict(outcome.evidence),
+        suppressed=suppression,
+        remediation=policy.remediation_for(resource.provider, resource.source.kind),
+    )

@@ -1,0 +1,191 @@
+"""Load policy YAML files, validate them against the shipped JSON Schema, and report errors by file:line.
+
+An invalid policy file is an error naming the file, line and reason; the other
+policies still load and run. A policy that reads a fact not in the vocabulary
+(scanner/data/facts.yaml) is invalid too: a typo must not silently yield `unknown`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scanner.model import ScanError, Severity
+from scanner.paths import data_file, policies_dir
+from scanner.policy.model import Policy, PolicySet
+from scanner.policy.yaml_lines import compose, line_of
+
+_SCHEMA_PATH = Path(__file__).with_name("policy.schema.json")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(_SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def fact_vocabulary() -> Mapping[str, Mapping[str, Any]]:
+    """Every known fact name and its definition."""
+    return yaml.safe_load(data_file("facts.yaml").read_text(encoding="utf-8"))
+
+
+def policy_files(directories: Iterable[Path]) -> list[Path]:
+    """The .yaml / .yml files directly inside each directory (frameworks/ and other subdirs excluded)."""
+    files: list[Path] = []
+    for directory in directories:
+        if directory.is_file():
+            files.append(directory)
+        elif directory.is_dir():
+            files.extend(
+                sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            )
+    return files
+
+
+def load_policies(extra_dirs: Sequence[str | Path] = (), *, builtin: bool = True) -> PolicySet:
+    """Built-in policies (unless ``builtin`` is False) plus every user directory given."""
+    directories = ([policies_dir()] if builtin else []) + [Path(d) for d in extra_dirs]
+    policies: list[Policy] = []
+    errors: list[ScanError] = []
+    seen: dict[str, str] = {}
+    for path in policy_files(directories):
+        policy, problems = load_policy_file(path)
+        errors.extend(problems)
+        if policy is None:
+            continue
+        if policy.id in seen:
+            errors.append(
+                ScanError(
+                    where=f"{path}:1",
+                    reason=f"duplicate policy id {policy.id} (also in {seen[policy.id]})",
+                    stage="policy",
+                )
+            )
+            continue
+        seen[policy.id] = str(path)
+        policies.append(policy)
+    for directory in directories:
+        if not directory.exists():
+            errors.append(
+                ScanError(where=str(directory), reason="policy directory does not exist", stage="policy")
+            )
+    return PolicySet(tuple(sorted(policies, key=lambda p: p.id)), tuple(errors))
+
+
+def load_policy_file(path: Path) -> tuple[Policy | None, list[ScanError]]:
+    """One policy, or None with the errors that make it invalid (each naming file:line and reason)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        document = yaml.safe_load(text)
+        tree = compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [ScanError(where=f"{path}:{line}", reason=f"invalid YAML: {reason}", stage="policy")]
+    except OSError as exc:
+        return None, [ScanError(where=str(path), reason=f"cannot read: {exc.strerror}", stage="policy")]
+    problems = [
+        ScanError(
+            where=f"{path}:{line_of(tree, list(err.absolute_path)) or 1}",
+            reason=_schema_reason(err),
+            stage="policy",
+        )
+        for err in _schema_errors(document)
+    ]
+    if problems:
+        return None, problems
+    problems = [
+        ScanError(where=f"{path}:{line_of(tree, where) or 1}", reason=reason, stage="policy")
+        for where, reason in _semantic_problems(document)
+    ]
+    if problems:
+        return None, problems
+    return _to_policy(document, path), []
+
+
+def _schema_errors(document: Any) -> list[Any]:
+    from jsonschema.exceptions import best_match
+
+    errors = list(_validator().iter_errors(document))
+    if not errors:
+        return []
+    best = best_match(errors)
+    return [best]
+
+
+def _schema_reason(error: Any) -> str:
+    location = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    message = error.message if len(error.message) < 200 else error.message[:197] + "..."
+    return f"{location}: {message}"
+
+
+def _semantic_problems(document: Mapping[str, Any]) -> Iterable[tuple[list[Any], str]]:
+    vocabulary = fact_vocabulary()
+    parameters = document.get("parameters", {}) or {}
+    for section in ("assert", "when"):
+        if section in document:
+            yield from _check_assertion(document[section], [section], vocabulary, parameters)
+    for outcome, examples in (document.get("examples") or {}).items():
+        for index, example in enumerate(examples):
+            for name in example.get("facts", {}):
+                if name not in vocabulary:
+                    yield ["examples", outcome, index, "facts", name], f"unknown fact {name!r} in example"
+
+
+def _check_assertion(
+    node: Any, where: list[Any], vocabulary: Mapping[str, Any], parameters: Mapping[str, Any]
+) -> Iterable[tuple[list[Any], str]]:
+    if "all" in node or "any" in node:
+        key = "all" if "all" in node else "any"
+        for index, child in enumerate(node[key]):
+            yield from _check_assertion(child, [*where, key, index], vocabulary, parameters)
+        return
+    if "not" in node:
+        yield from _check_assertion(node["not"], [*where, "not"], vocabulary, parameters)
+        return
+    key = node["key"]
+    if key.startswith("facts.") and key[len("facts.") :] not in vocabulary:
+        yield [*where, "key"], f"unknown fact {key[len('facts.') :]!r} (see scanner/data/facts.yaml)"
+    value = node.get("value")
+    if isinstance(value, Mapping) and "param" in value and value["param"] not in parameters:
+        yield [*where, "value"], f"parameter {value['param']!r} is not declared under parameters"
+    if node["op"] == "matches" and isinstance(value, str):
+        try:
+            re.compile(value)
+        except re.error as exc:
+            yield [*where, "value"], f"invalid regular expression: {exc}"
+    if "assert" in node:
+        yield from _check_assertion(node["assert"], [*where, "assert"], vocabulary, parameters)
+
+
+def _to_policy(document: Mapping[str, Any], path: Path) -> Policy:
+    applies = document["applies_to"]
+    examples = document["examples"]
+    return Policy(
+        id=document["id"],
+        title=document["title"],
+        description=document["description"].strip(),
+        category=document["category"],
+        severity=Severity(document["severity"]),
+        kinds=tuple(applies["kinds"]),
+        providers=tuple(applies.get("providers", ())),
+        types=tuple(applies.get("types", ())),
+        assertion=document["assert"],
+        when=document.get("when"),
+        remediation=dict(document["remediation"]),
+        references=tuple(document.get("references", ())),
+        examples={k: tuple(v) for k, v in examples.items()},
+        path=str(path),
+        version=str(document.get("version", "1")),
+        message=document.get("message"),
+        parameters=dict(document.get("parameters", {}) or {}),
+    )

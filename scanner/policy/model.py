@@ -1,0 +1,61 @@
+"""A policy as loaded from YAML: what it applies to, what it asserts, how to fix it, and its examples."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.model import Severity
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One validated policy file. Policies are data: this class only carries what the YAML said."""
+
+    id: str
+    title: str
+    description: str
+    category: str
+    severity: Severity
+    kinds: tuple[str, ...]
+    providers: tuple[str, ...]
+    """Empty means every provider."""
+    types: tuple[str, ...]
+    """Empty means every resource type of the kinds."""
+    assertion: Mapping[str, Any]
+    when: Mapping[str, Any] | None
+    remediation: Mapping[str, str]
+    references: tuple[str, ...]
+    examples: Mapping[str, tuple[Mapping[str, Any], ...]]
+    path: str
+    """The file it was loaded from (for errors and `policy show`)."""
+    version: str = "1"
+    message: str | None = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def applies_to(self, provider: str, kind: str, resource_type: str | None) -> bool:
+        """Whether this policy judges a resource of this provider, kind and type."""
+        if kind not in self.kinds:
+            return False
+        if self.providers and provider not in self.providers:
+            return False
+        return not self.types or (resource_type or "") in self.types
+
+    def remediation_for(self, provider: str, source_kind: str) -> str | None:
+        """Remediation text for a resource: the Terraform text for IaC sources, else the cloud's."""
+        if source_kind in ("hcl", "plan") and "terraform" in self.remediation:
+            return self.remediation["terraform"]
+        return self.remediation.get(provider) or self.remediation.get("terraform")
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """The policies of a scan, in id order, and the errors of the files that could not be loaded."""
+
+    policies: tuple[Policy, ...]
+    errors: tuple[Any, ...] = ()
+
+    def by_id(self, policy_id: str) -> Policy | None:
+        """The policy with this id, if loaded."""
+        return next((p for p in self.policies if p.id == policy_id), None)
