@@ -1,0 +1,136 @@
+"""Building the Vertex AI and Resource Manager clients (the only place the Google SDKs are imported).
+
+Real use: Application Default Credentials and Vertex's regional endpoints
+(``{location}-aiplatform.googleapis.com``). Emulators: ``options.gcp_endpoint``
+(an ``http://`` URL works with the REST transport) and anonymous credentials.
+The aiplatform_v1 GAPIC clients are used, never ``aiplatform.Endpoint.list()``,
+which silently hides endpoints that have a network or a PSC config.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.clouds.base import LiveOptions
+
+CALL_TIMEOUT = 60.0
+"""Seconds one API call may take before it is reported as an error."""
+
+
+@dataclass(frozen=True)
+class LocationClients:
+    """The four Vertex services the scanner reads in one location."""
+
+    endpoints: Any
+    models: Any
+    jobs: Any
+    pipelines: Any
+
+
+class ClientFactory:
+    """Creates clients lazily, once per location, sharing one credential (thread-safe)."""
+
+    def __init__(self, options: LiveOptions) -> None:
+        self._endpoint = options.gcp_endpoint.rstrip("/") if options.gcp_endpoint else None
+        self._credentials = _credentials(emulated=self._endpoint is not None)
+        self._by_location: dict[str, LocationClients] = {}
+        self._global: Any = None
+        self._iam: Any = None
+        self._lock = threading.Lock()
+        self.retry = _retry(float(options.extra.get("gcp_retry_timeout", 30.0)))
+
+    def for_location(self, location: str) -> LocationClients:
+        """Clients bound to ``location``'s regional endpoint (or the emulator)."""
+        with self._lock:
+            if location not in self._by_location:
+                from google.cloud import aiplatform_v1
+
+                options = self._options(f"{location}-aiplatform.googleapis.com")
+                self._by_location[location] = LocationClients(
+                    endpoints=aiplatform_v1.EndpointServiceClient(**options),
+                    models=aiplatform_v1.ModelServiceClient(**options),
+                    jobs=aiplatform_v1.JobServiceClient(**options),
+                    pipelines=aiplatform_v1.PipelineServiceClient(**options),
+                )
+            return self._by_location[location]
+
+    def locations(self) -> Any:
+        """A client on the global endpoint, used for the location list."""
+        with self._lock:
+            if self._global is None:
+                from google.cloud import aiplatform_v1
+
+                self._global = aiplatform_v1.EndpointServiceClient(
+                    **self._options("aiplatform.googleapis.com")
+                )
+            return self._global
+
+    def projects(self) -> Any:
+        """The Resource Manager projects client (project IAM policies)."""
+        with self._lock:
+            if self._iam is None:
+                from google.cloud import resourcemanager_v3
+
+                self._iam = resourcemanager_v3.ProjectsClient(
+                    **self._options("cloudresourcemanager.googleapis.com")
+                )
+            return self._iam
+
+    def _options(self, host: str) -> dict[str, Any]:
+        return {
+            "transport": "rest",
+            "credentials": self._credentials,
+            "client_options": {"api_endpoint": self._endpoint or host},
+        }
+
+
+def _credentials(*, emulated: bool) -> Any:
+    if emulated:
+        from google.auth.credentials import AnonymousCredentials
+
+        return AnonymousCredentials()
+    import google.auth
+
+    credentials, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
+    return credentials
+
+
+def _retry(timeout: float) -> Any:
+    """Retry throttling (429) and unavailability (503) with backoff; 0 disables retries (tests)."""
+    if timeout <= 0:
+        return None
+    from google.api_core import exceptions, retry
+
+    return retry.Retry(
+        predicate=retry.if_exception_type(exceptions.TooManyRequests, exceptions.ServiceUnavailable),
+        initial=0.5,
+        maximum=8.0,
+        timeout=timeout,
+    )
+
+
+def to_dict(message: Any) -> dict[str, Any]:
+    """A proto-plus message as a snake_case dict (the field names Terraform uses too), defaults omitted."""
+    return type(message).to_dict(
+        message,
+        preserving_proto_field_name=True,
+        use_integers_for_enums=False,
+        always_print_fields_with_no_presence=False,
+    )
+
+
+def list_all(method: Any, parent: str, retry: Any) -> list[dict[str, Any]]:
+    """Every item of a paged ``list_*`` call (the pager follows ``nextPageToken``), as dicts."""
+    pager = method(request={"parent": parent}, retry=retry, timeout=CALL_TIMEOUT)
+    return [to_dict(item) for item in pager]
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a failed call: HTTP/gRPC code and the first line of the message."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    first_line = str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
+    code = getattr(exc, "code", None)
+    code_text = getattr(code, "name", None) or (str(code) if code is not None else type(exc).__name__)
+    return f"{code_text}: {first_line}"

@@ -1,0 +1,141 @@
+"""``mlscan scan --cloud gcp``: read Vertex AI through the aiplatform_v1 REST clients.
+
+Work is split per project × location × resource type and run concurrently
+(``options.max_workers``). A failing piece becomes a ``ScanError``
+(``gcp/<project>/<location>/<type>: <reason>``) and the rest completes. Only
+list / get calls are made (plus Resource Manager's read-only getIamPolicy).
+Endpoints are built after models so a deployed model without its own
+explanation spec can inherit its model's, as Vertex does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from scanner.clouds.base import LiveOptions, Progress, SourceResult
+from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error, list_all
+from scanner.clouds.gcp.context import LiveContext
+from scanner.clouds.gcp.endpoints import endpoint_resource
+from scanner.clouds.gcp.iam import ProjectRoles
+from scanner.clouds.gcp.jobs import custom_job_resource, pipeline_resource
+from scanner.clouds.gcp.models import model_resource
+from scanner.model import Resource, ScanError
+
+RESOURCE_TYPES = ("models", "endpoints", "customJobs", "trainingPipelines")
+"""In build order: models first (endpoints inherit their explanation specs)."""
+
+_LISTERS: Mapping[str, Callable[[Any], Any]] = {
+    "models": lambda c: c.models.list_models,
+    "endpoints": lambda c: c.endpoints.list_endpoints,
+    "customJobs": lambda c: c.jobs.list_custom_jobs,
+    "trainingPipelines": lambda c: c.pipelines.list_training_pipelines,
+}
+_BUILDERS: Mapping[str, Callable[[Mapping[str, Any], LiveContext], Resource]] = {
+    "models": model_resource,
+    "endpoints": endpoint_resource,
+    "customJobs": custom_job_resource,
+    "trainingPipelines": pipeline_resource,
+}
+PROGRESS_LABEL = "gcp"
+
+
+def scan(options: LiveOptions, progress: Progress) -> SourceResult:
+    """Scan every project and location in ``options``; never raises for a cloud-side failure."""
+    errors: list[ScanError] = []
+    lock = threading.Lock()
+
+    def report(where: str, reason: str) -> None:
+        with lock:
+            errors.append(ScanError(where=where, reason=reason))
+
+    if not options.projects:
+        return SourceResult(errors=(ScanError("gcp", "no project given: pass --project (repeatable)"),))
+    try:
+        clients = ClientFactory(options)
+    except Exception as exc:  # noqa: BLE001 - missing credentials etc. are one reported error
+        return SourceResult(errors=(ScanError("gcp", f"cannot create clients: {describe_error(exc)}"),))
+
+    workers = max(1, options.max_workers)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscan-gcp") as pool:
+        located = list(pool.map(lambda p: (p, _locations(clients, p, options, report)), options.projects))
+        tasks = [(p, loc, rtype) for p, locs in located for loc in locs for rtype in RESOURCE_TYPES]
+        progress.add(PROGRESS_LABEL, total=len(tasks))
+        fetched = dict(
+            zip(tasks, pool.map(lambda t: _fetch(clients, t, report, progress), tasks), strict=True)
+        )
+
+    roles = ProjectRoles(clients, report)
+    resources: list[Resource] = []
+    for project, locations in located:
+        for location in locations:
+            resources.extend(_build(project, location, fetched, roles, report))
+    return SourceResult(resources=tuple(resources), errors=tuple(errors))
+
+
+def _locations(
+    clients: ClientFactory, project: str, options: LiveOptions, report: Callable[[str, str], None]
+) -> list[str]:
+    """``options.locations`` or every location the service lists for the project."""
+    if options.locations:
+        return list(options.locations)
+    found: list[str] = []
+    token = ""
+    try:
+        while True:
+            response = clients.locations().list_locations(
+                request={"name": f"projects/{project}", "page_token": token},
+                retry=clients.retry,
+                timeout=CALL_TIMEOUT,
+            )
+            found.extend(loc.location_id or loc.name.rsplit("/", 1)[-1] for loc in response.locations)
+            token = response.next_page_token
+            if not token:
+                return found
+    except Exception as exc:  # noqa: BLE001 - one project failing must not stop the others
+        report(f"gcp/{project}/global/locations", describe_error(exc))
+        return found
+
+
+def _fetch(
+    clients: ClientFactory,
+    task: tuple[str, str, str],
+    report: Callable[[str, str], None],
+    progress: Progress,
+) -> list[dict[str, Any]] | None:
+    """All items of one type in one location, or None (reported) when the call failed."""
+    project, location, rtype = task
+    try:
+        method = _LISTERS[rtype](clients.for_location(location))
+        return list_all(method, f"projects/{project}/locations/{location}", clients.retry)
+    except Exception as exc:  # noqa: BLE001 - reported as gcp/<project>/<location>/<type>
+        report(f"gcp/{project}/{location}/{rtype}", describe_error(exc))
+        return None
+    finally:
+        progress.advance(PROGRESS_LABEL)
+
+
+def _build(
+    project: str,
+    location: str,
+    fetched: Mapping[tuple[str, str, str], list[dict[str, Any]] | None],
+    roles: ProjectRoles,
+    report: Callable[[str, str], None],
+) -> list[Resource]:
+    models = fetched.get((project, location, "models"))
+    ctx = LiveContext(
+        project=project,
+        location=location,
+        roles_of=lambda account: roles.roles_of(project, account),
+        models=None if models is None else {m["name"]: m for m in models},
+    )
+    built: list[Resource] = []
+    for rtype in RESOURCE_TYPES:
+        for item in fetched.get((project, location, rtype)) or []:
+            try:
+                built.append(_BUILDERS[rtype](item, ctx))
+            except Exception as exc:  # noqa: BLE001 - one odd object must not hide the rest
+                report(str(item.get("name", f"gcp/{project}/{location}/{rtype}")), f"cannot read: {exc}")
+    return built

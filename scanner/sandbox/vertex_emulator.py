@@ -1,0 +1,211 @@
+"""A small Vertex AI REST fake on 127.0.0.1, so the real GAPIC REST clients can be tested offline.
+
+It serves a seeded estate (``data/vertex_estate.json``: projects → locations →
+endpoints / models / customJobs / trainingPipelines, plus each project's IAM
+policy) at the paths the ``aiplatform_v1`` REST transport and the Resource Manager
+``getIamPolicy`` call use, pages lists with ``nextPageToken``, records every
+request, and injects faults (403 / 404 / 429 / 500) on paths that match a glob, so
+tests can prove that a partial failure is reported while the rest of the scan goes on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+COLLECTIONS = ("endpoints", "models", "customJobs", "trainingPipelines")
+DEFAULT_PAGE_SIZE = 2
+"""Small on purpose, so that a seeded estate of a handful of resources already needs pagination."""
+
+_IAM_PATH = re.compile(r"/v[13]/projects/([^/:]+):getIamPolicy")
+_STATUS = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the emulator received (for read-only and call-count assertions)."""
+
+    method: str
+    path: str
+    query: str = ""
+
+
+def default_estate_path() -> Path:
+    """The estate shipped with mlscan (used by ``mlscan demo``)."""
+    return Path(str(resources.files("scanner.sandbox").joinpath("data/vertex_estate.json")))
+
+
+class Emulator:
+    """A running Vertex REST fake: ``url`` to point clients at, ``requests`` seen, ``stop()`` to end it."""
+
+    def __init__(
+        self,
+        estate: Mapping[str, Any],
+        *,
+        faults: Mapping[str, int] | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> None:
+        self.estate = estate
+        self.faults = dict(faults or {})
+        self.page_size = page_size
+        self.requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="vertex-emulator", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321`` (use as ``api_endpoint`` / ``--gcp-endpoint``)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        """Shut the server down and join its thread."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def record(self, method: str, path: str, query: str) -> None:
+        """Remember one request (thread-safe)."""
+        with self._lock:
+            self.requests.append(RecordedRequest(method, path, query))
+
+    def fault_for(self, path: str) -> int | None:
+        """The injected HTTP status for ``path``, if a configured glob matches it."""
+        for pattern, status in self.faults.items():
+            if fnmatch.fnmatchcase(path, pattern):
+                return status
+        return None
+
+    def answer(self, method: str, path: str, query: Mapping[str, list[str]]) -> tuple[int, dict[str, Any]]:
+        """Route one request to a status and JSON body."""
+        status = self.fault_for(path)
+        if status is not None:
+            return status, _error(status, f"injected fault for {path}")
+        iam = _IAM_PATH.fullmatch(path)
+        if method == "POST" and iam:
+            return self._iam_policy(iam.group(1))
+        parts = [p for p in path.split("/") if p]
+        if method != "GET":
+            return 405, _error(400, f"{method} is not served by the emulator")
+        return self._get(parts, query)
+
+    def _iam_policy(self, project: str) -> tuple[int, dict[str, Any]]:
+        data = self.estate.get("projects", {}).get(project)
+        if data is None:
+            return 403, _error(403, f"Permission denied on project {project} (or it does not exist)")
+        return 200, data.get("iamPolicy", {"version": 1, "bindings": []})
+
+    def _get(self, parts: list[str], query: Mapping[str, list[str]]) -> tuple[int, dict[str, Any]]:
+        # /v1|/ui /projects/{p}/locations[/{l}/{collection}]
+        if len(parts) < 4 or parts[0] not in ("v1", "ui") or parts[1] != "projects":
+            return 404, _error(404, "unknown path")
+        project = self.estate.get("projects", {}).get(parts[2])
+        if project is None:
+            return 403, _error(403, f"Permission denied on project {parts[2]} (or it does not exist)")
+        locations = project.get("locations", {})
+        if len(parts) == 4 and parts[3] == "locations":
+            items = [{"name": f"projects/{parts[2]}/locations/{loc}", "locationId": loc} for loc in locations]
+            return 200, self._page(items, "locations", query)
+        if len(parts) == 6 and parts[3] == "locations" and parts[5] in COLLECTIONS:
+            location = locations.get(parts[4])
+            if location is None:
+                return 404, _error(404, f"location {parts[4]} not found")
+            return 200, self._page(location.get(parts[5], []), parts[5], query)
+        if len(parts) == 7 and parts[3] == "locations" and parts[5] in COLLECTIONS:
+            wanted = "/".join(parts[1:])
+            for item in locations.get(parts[4], {}).get(parts[5], []):
+                if item.get("name") == wanted:
+                    return 200, item
+            return 404, _error(404, f"{wanted} not found")
+        return 404, _error(404, "unknown path")
+
+    def _page(self, items: list[Any], key: str, query: Mapping[str, list[str]]) -> dict[str, Any]:
+        size = int((query.get("pageSize") or [0])[0] or 0) or self.page_size
+        start = int((query.get("pageToken") or ["0"])[0] or 0)
+        body: dict[str, Any] = {key: items[start : start + size]}
+        if start + size < len(items):
+            body["nextPageToken"] = str(start + size)
+        return body
+
+
+def start_vertex_emulator(
+    estate_path: str | Path | None = None,
+    *,
+    faults: Mapping[str, int] | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> Emulator:
+    """Start the emulator in a background thread on a free loopback port.
+
+    ``faults`` maps a path glob (e.g. ``"/v1/projects/*/locations/europe-west4/*"``) to
+    the HTTP status to answer instead (403, 404, 429, 500).
+    """
+    path = Path(estate_path) if estate_path else default_estate_path()
+    estate = json.loads(path.read_text(encoding="utf-8"))
+    return Emulator(estate, faults=faults, page_size=page_size)
+
+
+def _error(status: int, message: str) -> dict[str, Any]:
+    return {"error": {"code": status, "message": message, "status": _STATUS.get(status, "UNKNOWN")}}
+
+
+def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+            self._serve("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            self._serve("POST")
+
+        def do_DELETE(self) -> None:  # noqa: N802
+            self._serve("DELETE")
+
+        def do_PATCH(self) -> None:  # noqa: N802
+            self._serve("PATCH")
+
+        def _serve(self, method: str) -> None:
+            url = urlsplit(self.path)
+            emulator.record(method, url.path, url.query)
+            status, body = emulator.answer(method, url.path, parse_qs(url.query))
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            """Silence the per-request log."""
+
+    return Handler
