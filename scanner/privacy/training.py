@@ -2,7 +2,7 @@
 
 Every cloud adapter (live and Terraform) calls :func:`privacy_facts` with the job's
 hyperparameters, arguments, environment and tags, so DP is recognized the same way
-everywhere. (Implementation: the privacy work; this is the contract.)
+everywhere. The implementation lives in :mod:`scanner.privacy.assess`; this is the contract.
 """
 
 from __future__ import annotations
@@ -36,7 +36,12 @@ class TrainingInputs:
 
 
 def privacy_facts(inputs: TrainingInputs) -> dict[str, Any]:
-    """The ``privacy.*`` facts of a training job (see scanner/data/facts.yaml)."""
-    if not inputs.readable:
-        return {"privacy.dp": None, "privacy.status": "unknown", "privacy.epsilon": None}
-    return {"privacy.dp": None, "privacy.status": "unknown", "privacy.epsilon": None}
+    """The ``privacy.*`` facts of a training job (see scanner/data/facts.yaml).
+
+    ``privacy.dp`` is True only with evidence of DP-SGD (σ > 0 and a clipping norm), False when the
+    configuration shows no DP (or DP switched off), and None when it is claimed, weak or unreadable.
+    ε is computed with dp-accounting (PLD) where σ, the sampling rate and the steps are known.
+    """
+    from scanner.privacy.assess import assess
+
+    return assess(inputs)
