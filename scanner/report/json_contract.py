@@ -7,11 +7,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
 from scanner.model import Finding, Resource, ScanError, ScanResult, Severity, Source, Status, Suppression
+
+if TYPE_CHECKING:
+    from scanner.compliance.rollup import FrameworkResult
 
 SCHEMA_VERSION = "1"
 
@@ -135,8 +138,19 @@ def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
         ScanError(where=e["where"], reason=e["reason"], stage=e.get("stage", "source"))
         for e in data.get("errors", [])
     )
-    known = {"schema_version", "tool", "command", "targets", "started_at", "finished_at", "summary",
-             "resources", "findings", "errors"}
+    known = {
+        "schema_version",
+        "tool",
+        "command",
+        "targets",
+        "started_at",
+        "finished_at",
+        "summary",
+        "resources",
+        "findings",
+        "errors",
+        "compliance",
+    }
     return ScanResult(
         resources=resources,
         findings=findings,
@@ -147,3 +161,36 @@ def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
         targets=tuple(data.get("targets", ())),
         extras={k: v for k, v in data.items() if k not in known},
     )
+
+
+def compliance_to_dict(frameworks: Sequence[FrameworkResult]) -> list[dict[str, Any]]:
+    """The control roll-up as JSON: per framework, per control, the status and the findings behind it.
+
+    Added under the ``compliance`` key of the JSON result when frameworks are loaded; it is
+    derived data, so :func:`result_from_dict` drops it and a re-render recomputes it.
+    """
+    return [
+        {
+            "id": fr.framework.id,
+            "name": fr.framework.name,
+            "version": fr.framework.version,
+            "status": fr.status.value,
+            "counts": fr.counts(),
+            "controls": [
+                {
+                    "id": c.control.id,
+                    "title": c.control.title,
+                    "status": c.status.value,
+                    "reason": c.reason,
+                    "policies": list(c.control.policies),
+                    "suppressed": c.suppressed,
+                    "findings": [
+                        {"policy_id": f.policy_id, "resource_id": f.resource_id, "status": f.status.value}
+                        for f in c.findings
+                    ],
+                }
+                for c in fr.controls
+            ],
+        }
+        for fr in frameworks
+    ]

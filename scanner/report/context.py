@@ -1,0 +1,34 @@
+"""What every report renderer receives: the scan result plus its compliance roll-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.compliance.rollup import FrameworkResult, controls_by_policy
+from scanner.model import ScanResult
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """One scan, ready to render in any format.
+
+    The compliance roll-up is computed once by the caller so that the HTML, the
+    CSV and the evidence pack can never disagree on a control's status.
+    """
+
+    result: ScanResult
+    frameworks: tuple[FrameworkResult, ...] = ()
+    template_dir: Path | None = None
+    """A user directory whose templates override the built-in ones (``--template-dir``)."""
+
+    def controls_for(self, policy_id: str) -> list[str]:
+        """``framework:control`` ids the policy evidences, for per-finding columns."""
+        return self._by_policy().get(policy_id, [])
+
+    def _by_policy(self) -> dict[str, list[str]]:
+        cached = self.__dict__.get("_by_policy_cache")
+        if cached is None:
+            cached = controls_by_policy([fr.framework for fr in self.frameworks])
+            object.__setattr__(self, "_by_policy_cache", cached)
+        return cached

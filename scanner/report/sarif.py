@@ -1,0 +1,165 @@
+"""SARIF 2.1.0 for code-scanning UIs (GitHub, GitLab, Azure DevOps).
+
+One rule per policy (with help text = remediation), one result per failing or
+unknown finding. Terraform findings carry a physical location (file + line), so
+they annotate the pull request at the resource block; live findings carry a
+logical location (the resource id). Suppressed findings stay in the log with a
+SARIF ``suppressions`` entry, which code-scanning UIs show as dismissed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from scanner import __version__
+from scanner.model import Finding, Severity, Status
+from scanner.report.context import ReportContext
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/mlscan/mlscan"
+
+_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+# GitHub ranks code-scanning alerts by this property (0.1-10, CVSS-like bands).
+_SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.5",
+}
+
+
+def render_sarif(ctx: ReportContext, base_dir: str | Path | None = None) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict; file paths are made relative to ``base_dir`` (default: cwd)."""
+    base = Path(base_dir or os.getcwd()).resolve()
+    reported = [f for f in ctx.result.findings if f.status in (Status.FAIL, Status.UNKNOWN, Status.ERROR)]
+    rules: dict[str, dict[str, Any]] = {}
+    for finding in ctx.result.findings:
+        rules.setdefault(finding.policy_id, _rule(finding, ctx.controls_for(finding.policy_id)))
+    rule_index = {rule_id: i for i, rule_id in enumerate(rules)}
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "mlscan",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": list(rules.values()),
+                    }
+                },
+                "automationDetails": {"id": "mlscan/"},
+                "originalUriBaseIds": {"SRCROOT": {"uri": base.as_uri() + "/"}},
+                "invocations": [_invocation(ctx)],
+                "results": [_result(f, rule_index[f.policy_id], base) for f in reported],
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+
+
+def _rule(finding: Finding, controls: list[str]) -> dict[str, Any]:
+    help_text = finding.remediation or f"See the mlscan policy {finding.policy_id}."
+    return {
+        "id": finding.policy_id,
+        "name": _pascal(finding.title),
+        "shortDescription": {"text": finding.title},
+        "fullDescription": {"text": f"{finding.title} ({finding.category})."},
+        "help": {"text": help_text, "markdown": f"**Remediation**\n\n{help_text}"},
+        "defaultConfiguration": {"level": _LEVEL[finding.severity]},
+        "properties": {
+            "tags": ["security", "mlscan", finding.category, *controls],
+            "security-severity": _SECURITY_SEVERITY[finding.severity],
+            "precision": "high",
+            "problem.severity": "error" if _LEVEL[finding.severity] == "error" else "warning",
+        },
+    }
+
+
+def _result(finding: Finding, index: int, base: Path) -> dict[str, Any]:
+    failed = finding.status is Status.FAIL
+    result: dict[str, Any] = {
+        "ruleId": finding.policy_id,
+        "ruleIndex": index,
+        "kind": "fail" if failed else "review",
+        "level": _LEVEL[finding.severity] if failed else "none",
+        "message": {
+            "text": f"{finding.message} [{finding.provider}:{finding.resource_kind} {finding.resource_name}]"
+        },
+        "locations": [_location(finding, base)],
+        "partialFingerprints": {"mlscanFinding/v1": fingerprint(finding)},
+        "properties": {"status": finding.status.value, "severity": finding.severity.value},
+    }
+    if finding.suppressed is not None:
+        s = finding.suppressed
+        result["suppressions"] = [
+            {
+                "kind": "inSource" if s.origin == "inline" else "external",
+                "status": "accepted",
+                "justification": s.reason + (f" (owner: {s.owner})" if s.owner else ""),
+            }
+        ]
+    return result
+
+
+def _location(finding: Finding, base: Path) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        "logicalLocations": [
+            {"name": finding.resource_name, "fullyQualifiedName": finding.resource_id, "kind": "resource"}
+        ]
+    }
+    source = finding.source
+    if source.file:
+        uri = _relative_uri(source.file, base)
+        artifact = {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": "SRCROOT"}
+        physical: dict[str, Any] = {"artifactLocation": artifact}
+        if source.line:
+            physical["region"] = {"startLine": int(source.line)}
+        location["physicalLocation"] = physical
+    return location
+
+
+def _relative_uri(file: str, base: Path) -> str:
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(base)
+        except ValueError:
+            return path.as_uri()
+    return str(PurePosixPath(*path.parts))
+
+
+def _invocation(ctx: ReportContext) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if ctx.result.command:
+        invocation["commandLine"] = ctx.result.command
+    if ctx.result.started_at:
+        invocation["startTimeUtc"] = ctx.result.started_at
+    if ctx.result.finished_at:
+        invocation["endTimeUtc"] = ctx.result.finished_at
+    notes = [{"message": {"text": f"{e.where}: {e.reason}"}, "level": "error"} for e in ctx.result.errors]
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    return invocation
+
+
+def fingerprint(finding: Finding) -> str:
+    """A stable id of "this policy on this resource", independent of line numbers and messages."""
+    return hashlib.sha256(f"{finding.policy_id}|{finding.resource_id}".encode()).hexdigest()
+
+
+def _pascal(title: str) -> str:
+    words = "".join(ch if ch.isalnum() else " " for ch in title).split()
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Rule"

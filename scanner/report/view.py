@@ -1,0 +1,108 @@
+"""The view model the HTML and Markdown templates render: counts, chart bars, grouped findings.
+
+Computing these in Python keeps the templates free of logic (so a user's
+``--template-dir`` override stays simple) and lets tests check the numbers
+without parsing HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from scanner import __version__
+from scanner.model import Finding, Severity, Status
+from scanner.report.context import ReportContext
+from scanner.report.json_contract import summarize
+
+SEVERITY_COLORS = {
+    "critical": "#7f1d1d",
+    "high": "#dc2626",
+    "medium": "#f59e0b",
+    "low": "#3b82f6",
+    "info": "#6b7280",
+}
+STATUS_COLORS = {
+    "fail": "#dc2626",
+    "unknown": "#f59e0b",
+    "error": "#a21caf",
+    "pass": "#16a34a",
+    "not_assessed": "#9ca3af",
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of an inline SVG bar chart."""
+
+    label: str
+    value: int
+    width: float
+    """Bar length in percent of the longest bar (0-100)."""
+    color: str
+
+
+def bars(counts: dict[str, int], colors: dict[str, str] | None = None, default: str = "#2563eb") -> list[Bar]:
+    """Bars for a chart, longest = 100%; zero counts kept so every category is visible."""
+    top = max(counts.values(), default=0) or 1
+    return [
+        Bar(label, value, round(100.0 * value / top, 1), (colors or {}).get(label, default))
+        for label, value in counts.items()
+    ]
+
+
+def anchor(resource_id: str) -> str:
+    """A stable HTML id for a resource (ids such as ARNs contain characters unfit for fragments)."""
+    return "res-" + hashlib.sha1(resource_id.encode("utf-8")).hexdigest()[:12]
+
+
+def finding_sort_key(finding: Finding) -> tuple[Any, ...]:
+    """Failing first, worst severity first, suppressed last."""
+    order = {Status.FAIL: 0, Status.ERROR: 1, Status.UNKNOWN: 2, Status.PASS: 3}
+    return (finding.suppressed is not None, order[finding.status], -finding.severity.rank, finding.policy_id)
+
+
+def build_view(ctx: ReportContext) -> dict[str, Any]:
+    """Everything a report template needs, as plain data."""
+    result = ctx.result
+    summary = summarize(result)
+    failing = [f for f in result.findings if f.failing]
+    findings = sorted(result.findings, key=finding_sort_key)
+    resources = {r.id: r for r in result.resources}
+    by_resource: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_resource.setdefault(finding.resource_id, []).append(finding)
+    severity_counts = {s.value: 0 for s in Severity}
+    severity_counts.update(Counter(f.severity.value for f in failing))
+    frameworks = [
+        {
+            "result": fr,
+            "counts": fr.counts(),
+            "bars": bars(fr.counts(), STATUS_COLORS),
+        }
+        for fr in ctx.frameworks
+    ]
+    return {
+        "tool": {"name": "mlscan", "version": __version__},
+        "result": result,
+        "summary": summary,
+        "findings": findings,
+        "failing": sorted(failing, key=finding_sort_key),
+        "resources": resources,
+        "by_resource": by_resource,
+        "controls_for": ctx.controls_for,
+        "anchor": anchor,
+        "charts": {
+            "severity": bars(severity_counts, SEVERITY_COLORS),
+            "status": bars(summary["by_status"], STATUS_COLORS),
+            "cloud": bars(dict(Counter(f.provider for f in failing).most_common())),
+            "category": bars(dict(Counter(f.category for f in failing).most_common())),
+        },
+        "frameworks": frameworks,
+        "providers": sorted({f.provider for f in result.findings}),
+        "categories": sorted({f.category for f in result.findings}),
+        "severity_colors": SEVERITY_COLORS,
+        "status_colors": STATUS_COLORS,
+    }
