@@ -1,0 +1,134 @@
+"""Azure SDK clients for a scan: real credentials against ARM, or a fixed token against an emulator.
+
+Imported only by the live face, so scanning AWS or Google never loads the Azure SDK.
+azure-core refuses bearer tokens over plain http, so for an ``http://`` emulator the
+ARM challenge policy is replaced by one that sets a fixed Authorization header.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from azure.core.pipeline.policies import SansIOHTTPPolicy
+
+from scanner.clouds.base import LiveOptions
+
+ARM_URL = "https://management.azure.com"
+ARM_SCOPE = "https://management.azure.com/.default"
+SUBSCRIPTIONS_API = "2022-12-01"
+
+
+class EmulatorAuthPolicy(SansIOHTTPPolicy):
+    """Sets a fixed bearer header: the emulator checks presence, never validity."""
+
+    def on_request(self, request: Any) -> None:
+        """Add the header to every outgoing request."""
+        request.http_request.headers["Authorization"] = "Bearer mlscan-emulator"
+
+
+class _EmulatorCredential:
+    """A TokenCredential stand-in for emulators (never sent: the auth policy above is used)."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.credentials import AccessToken
+
+        return AccessToken("mlscan-emulator", 4102444800)
+
+
+def credential(options: LiveOptions) -> Any:
+    """DefaultAzureCredential for real use; a fixed token when ``--azure-endpoint`` points at an emulator."""
+    if options.azure_endpoint:
+        return _EmulatorCredential()
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
+
+
+def client_kwargs(options: LiveOptions) -> dict[str, Any]:
+    """Keyword arguments shared by every management client of this scan."""
+    kwargs: dict[str, Any] = {}
+    if options.azure_endpoint:
+        kwargs["base_url"] = options.azure_endpoint.rstrip("/")
+        kwargs["authentication_policy"] = EmulatorAuthPolicy()
+        kwargs["retry_total"] = int(options.extra.get("azure_retry_total", 0))
+    elif "azure_retry_total" in options.extra:
+        kwargs["retry_total"] = int(options.extra["azure_retry_total"])
+    return kwargs
+
+
+def ml_client(options: LiveOptions, cred: Any, subscription_id: str) -> Any:
+    """An azure-mgmt-machinelearningservices client (api 2023-04-01, SDK 2.0.0b2)."""
+    from azure.mgmt.machinelearningservices import MachineLearningServicesMgmtClient
+
+    return MachineLearningServicesMgmtClient(cred, subscription_id, **client_kwargs(options))
+
+
+def authorization_client(options: LiveOptions, cred: Any, subscription_id: str) -> Any:
+    """An azure-mgmt-authorization client for role assignments."""
+    from azure.mgmt.authorization import AuthorizationManagementClient
+
+    return AuthorizationManagementClient(cred, subscription_id, **client_kwargs(options))
+
+
+def list_subscriptions(options: LiveOptions, cred: Any) -> list[str]:
+    """Ids of every subscription the credential can see (GET /subscriptions, following nextLink).
+
+    azure-mgmt-resource is not a dependency for this one call; azure-mgmt-core's ARM pipeline
+    (the same policies the management clients use) sends it.
+    """
+    from azure.core.rest import HttpRequest
+    from azure.mgmt.core import ARMPipelineClient
+    from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
+    from azure.mgmt.machinelearningservices._configuration import MachineLearningServicesMgmtClientConfiguration
+
+    kwargs = client_kwargs(options)
+    base_url = kwargs.pop("base_url", ARM_URL)
+    kwargs.setdefault("authentication_policy", ARMChallengeAuthenticationPolicy(cred, ARM_SCOPE))
+    config = MachineLearningServicesMgmtClientConfiguration(cred, "-", **kwargs)
+    client = ARMPipelineClient(base_url=base_url, config=config)
+    url: str | None = f"{base_url}/subscriptions?api-version={SUBSCRIPTIONS_API}"
+    found: list[str] = []
+    while url:
+        response = client.send_request(HttpRequest("GET", url))
+        response.raise_for_status()
+        page = response.json()
+        found.extend(item["subscriptionId"] for item in page.get("value", []))
+        url = page.get("nextLink")
+    return found
+
+
+def list_with_raw(operation: Callable[..., Iterable[Any]], *args: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """Run a paged SDK list call and pair each deserialized model with its raw ARM JSON.
+
+    SDK 2.0.0b2 drops fields newer API versions return (workspace ``managedNetwork``,
+    deployment ``dataCollector``); the raw JSON, captured per page with
+    ``raw_response_hook``, keeps them and is what goes into ``Resource.raw``.
+    """
+    pages: list[dict[str, Any]] = []
+
+    def hook(response: Any) -> None:
+        pages.append(json.loads(response.http_response.text()))
+
+    models = list(operation(*args, raw_response_hook=hook))
+    raws = [item for page in pages for item in page.get("value", [])]
+    by_id = {str(raw.get("id", "")).lower(): raw for raw in raws}
+    paired = []
+    for index, model in enumerate(models):
+        raw = by_id.get(str(getattr(model, "id", "") or "").lower())
+        if raw is None and index < len(raws):
+            raw = raws[index]
+        paired.append((model, raw or {}))
+    return paired
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a ScanError: HTTP status, ARM error code and message."""
+    status = getattr(exc, "status_code", None)
+    error = getattr(exc, "error", None)
+    code = getattr(error, "code", None)
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    message = getattr(error, "message", None) or text
+    prefix = " ".join(p for p in (str(status) if status else "", code or "") if p)
+    return f"{prefix}: {message}" if prefix else message

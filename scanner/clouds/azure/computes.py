@@ -1,0 +1,84 @@
+"""Azure ML computes (live) → ``compute`` Resources: clusters, instances, attached Kubernetes / AKS."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scanner.clouds.azure import facts_common as fc
+from scanner.clouds.azure.client import list_with_raw
+from scanner.clouds.azure.rbac import identity_label, identity_principals
+from scanner.clouds.azure.workspaces import WorkspaceContext
+from scanner.model import Resource
+
+
+def compute_facts(compute_type: str, props: Mapping[str, Any], disable_local_auth: Any) -> dict[str, Any]:
+    """Facts of one compute from its ARM ``properties`` (API defaults resolved).
+
+    ``properties.properties`` holds the type-specific settings; enableNodePublicIp defaults to
+    true, disableLocalAuth to false, instance SSH to Disabled, cluster SSH to NotSpecified.
+    """
+    inner = props.get("properties") or {}
+    local = None if disable_local_auth is None and compute_type not in ("AmlCompute", "ComputeInstance") else (
+        not bool(disable_local_auth)
+    )
+    if compute_type == "AmlCompute":
+        subnet = (inner.get("subnet") or {}).get("id") or False
+        return fc.compute_facts(
+            local_auth_enabled=local,
+            node_public_ip=bool(inner.get("enableNodePublicIp", True)),
+            ssh_public=fc.cluster_ssh_public(inner.get("remoteLoginPortPublicAccess"), bool(subnet)),
+            subnet=subnet,
+        )
+    if compute_type == "ComputeInstance":
+        subnet = (inner.get("subnet") or {}).get("id") or False
+        ssh = (inner.get("sshSettings") or {}).get("sshPublicAccess", "Disabled")
+        return fc.compute_facts(
+            local_auth_enabled=local,
+            node_public_ip=bool(inner.get("enableNodePublicIp", True)),
+            ssh_public=str(ssh).lower() == "enabled",
+            subnet=subnet,
+        )
+    if compute_type == "AKS":
+        networking = inner.get("aksNetworkingConfiguration") or {}
+        subnet = networking.get("subnetId") or False
+        facts = fc.compute_facts(local_auth_enabled=local, node_public_ip=None, ssh_public=None, subnet=subnet)
+        balancer = inner.get("loadBalancerType")
+        facts["network.public"] = None if balancer is None else balancer.lower() != "internalloadbalancer"
+        return facts
+    return fc.compute_facts(local_auth_enabled=local, node_public_ip=None, ssh_public=None, subnet=None)
+
+
+def compute_resources(client: Any, ctx: WorkspaceContext) -> tuple[list[Resource], dict[str, list[str]]]:
+    """The workspace's computes, and compute name → principal ids (jobs run as their compute)."""
+    resources: list[Resource] = []
+    principals_by_name: dict[str, list[str]] = {}
+    for model, raw in list_with_raw(client.compute.list, ctx.resource_group, ctx.name):
+        props = raw.get("properties") or {}
+        compute_type = props.get("computeType") or getattr(getattr(model, "properties", None), "compute_type", "")
+        facts = compute_facts(str(compute_type), props, props.get("disableLocalAuth"))
+        identity = getattr(model, "identity", None)
+        principals = identity_principals(identity)
+        principals_by_name[str(model.name).lower()] = principals
+        facts.update(fc.identity_facts(principals, ctx.grants, principal_label=identity_label(identity),
+                                       default=None))
+        tags = dict(getattr(model, "tags", None) or {})
+        facts["data.sensitivity"] = fc.sensitivity(tags) or fc.sensitivity(ctx.tags)
+        resources.append(
+            Resource(
+                provider=fc.PROVIDER,
+                service=fc.SERVICE,
+                kind="compute",
+                id=model.id,
+                name=model.name,
+                source=ctx.source,
+                facts=facts,
+                account=ctx.subscription,
+                region=getattr(model, "location", None) or ctx.location,
+                tags=tags,
+                raw=fc.redact(raw),
+                links=(ctx.id, *principals),
+                resource_type=f"Microsoft.MachineLearningServices/workspaces/computes/{compute_type}",
+            )
+        )
+    return resources, principals_by_name

@@ -1,0 +1,114 @@
+"""Azure ML jobs (live) → ``training_job`` Resources with privacy facts.
+
+Command and sweep jobs carry the command string (with ``${{inputs.x}}`` placeholders), their
+inputs and environment variables; these go to :func:`scanner.privacy.training.privacy_facts`
+so DP is recognized the same way as on the other clouds. Pipeline jobs only orchestrate child
+jobs (listed on their own) and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scanner.clouds.azure import facts_common as fc
+from scanner.clouds.azure.client import list_with_raw
+from scanner.clouds.azure.workspaces import WorkspaceContext
+from scanner.model import Resource
+from scanner.privacy.training import TrainingInputs, privacy_facts
+
+SKIPPED_JOB_TYPES = frozenset({"pipeline"})
+INTERACTIVE_SERVICES = frozenset({"jupyterlab", "jupyter", "ssh", "vscode", "tensorboard"})
+
+
+def job_inputs(inputs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Job inputs reduced to name → literal value or data URI (what placeholders resolve to)."""
+    reduced: dict[str, Any] = {}
+    for name, spec in (inputs or {}).items():
+        if isinstance(spec, Mapping):
+            reduced[name] = spec.get("value", spec.get("uri"))
+        else:
+            reduced[name] = spec
+    return reduced
+
+
+def job_identity(identity: Mapping[str, Any] | None, compute_principals: list[str]) -> tuple[str, list[str], bool]:
+    """(label, principal ids, runs-as-default) of a job's identity setting.
+
+    Managed → the managed identity (objectId, else clientId/resourceId); UserIdentity → the
+    submitting user; AMLToken or nothing → the platform default, which on a cluster means the
+    compute's managed identity: that is whose grants the job holds.
+    """
+    kind = str((identity or {}).get("identityType") or "AMLToken")
+    if kind.lower() == "managed":
+        ident = identity or {}
+        principal = ident.get("objectId") or ident.get("clientId") or ident.get("resourceId")
+        return f"Managed:{principal or 'compute'}", [principal] if principal else compute_principals, False
+    if kind.lower() == "useridentity":
+        return "UserIdentity", [], False
+    return kind, compute_principals, True
+
+
+def job_resource(raw: Mapping[str, Any], ctx: WorkspaceContext,
+                 principals_by_compute: Mapping[str, list[str]]) -> Resource | None:
+    """One job's facts from its ARM JSON, or None for job types that are not training."""
+    props = raw.get("properties") or {}
+    job_type = str(props.get("jobType") or "")
+    if job_type.lower() in SKIPPED_JOB_TYPES:
+        return None
+    trial = props.get("trial") or {}
+    command = props.get("command") or trial.get("command")
+    environment = props.get("environmentVariables") or trial.get("environmentVariables") or {}
+    tags = {str(k): str(v) for k, v in (props.get("tags") or raw.get("tags") or {}).items()}
+    compute_id = str(props.get("computeId") or "")
+    compute_name = compute_id.rstrip("/").rsplit("/", 1)[-1].lower() if compute_id else ""
+    label, principals, default = job_identity(props.get("identity"), principals_by_compute.get(compute_name, []))
+    services = props.get("services") or {}
+    interactive = sorted(
+        {str((s or {}).get("jobServiceType", name)) for name, s in services.items()
+         if str((s or {}).get("jobServiceType", name)).lower() in INTERACTIVE_SERVICES}
+    )
+    facts: dict[str, Any] = {
+        "training.interactive_access": bool(interactive),
+        "training.interactive_services": interactive,
+        "data.sensitivity": fc.sensitivity(tags) or fc.sensitivity(ctx.tags),
+    }
+    facts.update(fc.identity_facts(principals, ctx.grants, principal_label=label, default=default))
+    facts.update(
+        privacy_facts(
+            TrainingInputs(
+                command=command,
+                inputs=job_inputs(props.get("inputs")),
+                environment={str(k): str(v) for k, v in environment.items()},
+                tags=tags,
+                origin="command",
+            )
+        )
+    )
+    job_id = raw.get("id") or f"{ctx.id}/jobs/{raw.get('name')}"
+    return Resource(
+        provider=fc.PROVIDER,
+        service=fc.SERVICE,
+        kind="training_job",
+        id=job_id,
+        name=str(props.get("displayName") or raw.get("name")),
+        source=ctx.source,
+        facts=facts,
+        account=ctx.subscription,
+        region=ctx.location,
+        tags=tags,
+        raw=fc.redact(raw),
+        links=tuple(dict.fromkeys([*principals, *([compute_id] if compute_id else [])])),
+        resource_type=f"Microsoft.MachineLearningServices/workspaces/jobs/{job_type}",
+    )
+
+
+def job_resources(client: Any, ctx: WorkspaceContext,
+                  principals_by_compute: Mapping[str, list[str]]) -> list[Resource]:
+    """Every training job of the workspace."""
+    resources = []
+    for _model, raw in list_with_raw(client.jobs.list, ctx.resource_group, ctx.name):
+        resource = job_resource(raw, ctx, principals_by_compute)
+        if resource is not None:
+            resources.append(resource)
+    return resources

@@ -1,0 +1,113 @@
+"""Live face of Azure ML: ``scan(options, progress)`` reads every workspace through the azure-mgmt SDK.
+
+Read-only (list / get calls only). Work runs per subscription × workspace on a bounded
+thread pool; a subscription, workspace or child collection that fails becomes a ScanError
+(``azure/<subscription>/<workspace>: <reason>``) and the rest of the scan goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from scanner.clouds.azure import client as az
+from scanner.clouds.azure.computes import compute_resources
+from scanner.clouds.azure.endpoints import endpoint_resources
+from scanner.clouds.azure.facts_common import Grant
+from scanner.clouds.azure.jobs import job_resources
+from scanner.clouds.azure.rbac import subscription_grants
+from scanner.clouds.azure.workspaces import WorkspaceContext, resource_group_of, workspace_resource
+from scanner.clouds.base import LiveOptions, Progress, SourceResult
+from scanner.model import Resource, ScanError, Source
+
+T = TypeVar("T")
+_LABEL = "azure workspaces"
+
+
+def scan(options: LiveOptions, progress: Progress) -> SourceResult:
+    """Scan every Azure ML workspace of the selected (or all visible) subscriptions."""
+    errors: list[ScanError] = []
+    cred = az.credential(options)
+    subscriptions = list(options.subscriptions)
+    if not subscriptions:
+        try:
+            subscriptions = az.list_subscriptions(options, cred)
+        except Exception as exc:  # noqa: BLE001 - any failure of this call is reported, not fatal
+            return SourceResult(errors=(ScanError("azure", f"listing subscriptions: {az.describe_error(exc)}"),))
+    source = Source(kind="live", address=options.azure_endpoint or az.ARM_URL)
+    tasks: list[tuple[str, Any, Any, Sequence[Grant] | None]] = []
+    for subscription in subscriptions:
+        found, grants, sub_errors = _subscription(options, cred, subscription)
+        errors.extend(sub_errors)
+        tasks.extend((subscription, model, raw, grants) for model, raw in found)
+    progress.add(_LABEL, len(tasks))
+    resources: list[Resource] = []
+    workers = max(1, min(options.max_workers, len(tasks) or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscan-azure") as pool:
+        futures = [pool.submit(_workspace, options, cred, source, *task) for task in tasks]
+        for future in futures:
+            found_resources, found_errors = future.result()
+            resources.extend(found_resources)
+            errors.extend(found_errors)
+            progress.advance(_LABEL)
+    return SourceResult(resources=tuple(resources), errors=tuple(errors))
+
+
+def _subscription(options: LiveOptions, cred: Any, subscription: str):
+    """Workspaces and role assignments of one subscription (each may fail on its own)."""
+    errors: list[ScanError] = []
+    workspaces: list[tuple[Any, dict]] = []
+    grants: list[Grant] | None = None
+    try:
+        ml = az.ml_client(options, cred, subscription)
+        workspaces = az.list_with_raw(ml.workspaces.list_by_subscription)
+    except Exception as exc:  # noqa: BLE001
+        errors.append(ScanError(f"azure/{subscription}", f"listing workspaces: {az.describe_error(exc)}"))
+        return workspaces, grants, errors
+    if workspaces:
+        try:
+            grants = subscription_grants(az.authorization_client(options, cred, subscription))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(
+                ScanError(f"azure/{subscription}", f"role assignments (identity scope unknown): "
+                          f"{az.describe_error(exc)}")
+            )
+    return workspaces, grants, errors
+
+
+def _workspace(options: LiveOptions, cred: Any, source: Source, subscription: str, model: Any,
+               raw: dict, grants: Sequence[Grant] | None) -> tuple[list[Resource], list[ScanError]]:
+    """The workspace and its computes, endpoints and jobs; each child collection may fail alone."""
+    ctx = WorkspaceContext(
+        subscription=subscription,
+        resource_group=resource_group_of(model.id),
+        name=model.name,
+        id=model.id,
+        location=getattr(model, "location", None),
+        cmk=None,
+        grants=grants,
+        source=source,
+        tags=dict(getattr(model, "tags", None) or {}),
+    )
+    errors: list[ScanError] = []
+    try:
+        workspace = workspace_resource(model, raw, ctx)
+    except Exception as exc:  # noqa: BLE001
+        return [], [ScanError(ctx.where, f"reading workspace: {exc}")]
+    ctx = WorkspaceContext(**{**ctx.__dict__, "cmk": workspace.facts.get("encryption.cmk")})
+    resources: list[Resource] = [workspace]
+    client = az.ml_client(options, cred, subscription)
+
+    def attempt(what: str, call: Callable[[], T], empty: T) -> T:
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(ScanError(ctx.where, f"{what}: {az.describe_error(exc)}"))
+            return empty
+
+    computes, principals = attempt("computes", lambda: compute_resources(client, ctx), ([], {}))
+    resources.extend(computes)
+    resources.extend(attempt("online endpoints", lambda: endpoint_resources(client, ctx), []))
+    resources.extend(attempt("jobs", lambda: job_resources(client, ctx, principals), []))
+    return resources, errors

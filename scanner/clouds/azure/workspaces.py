@@ -1,0 +1,87 @@
+"""Azure ML workspaces (live) → ``workspace`` Resources, and the context their children share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.clouds.azure import facts_common as fc
+from scanner.clouds.azure.rbac import identity_label, identity_principals
+from scanner.model import Resource, Source
+
+
+@dataclass(frozen=True)
+class WorkspaceContext:
+    """What a workspace's endpoints, jobs and computes need from it."""
+
+    subscription: str
+    resource_group: str
+    name: str
+    id: str
+    location: str | None
+    cmk: bool | None
+    grants: Sequence[fc.Grant] | None
+    """Role assignments of the subscription; None when they could not be read."""
+    source: Source
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        """``azure/<subscription>/<workspace>``: the prefix of this workspace's ScanErrors."""
+        return f"azure/{self.subscription}/{self.name}"
+
+
+def resource_group_of(arm_id: str) -> str:
+    """The resource group segment of an ARM id."""
+    parts = arm_id.split("/")
+    lowered = [p.lower() for p in parts]
+    return parts[lowered.index("resourcegroups") + 1] if "resourcegroups" in lowered else ""
+
+
+def workspace_resource(model: Any, raw: Mapping[str, Any], ctx: WorkspaceContext) -> Resource:
+    """One workspace's settings as facts.
+
+    ``managedNetwork`` is read from the raw JSON: SDK 2.0.0b2 (api 2023-04-01) has no model for it.
+    """
+    props = raw.get("properties") or {}
+    managed = props.get("managedNetwork") or {}
+    key_id = None
+    encryption = getattr(model, "encryption", None)
+    if encryption is not None and str(getattr(encryption, "status", "")).lower() == "enabled":
+        vault = getattr(encryption, "key_vault_properties", None)
+        key_id = getattr(vault, "key_identifier", None) or "customer-managed"
+    public_access = getattr(model, "public_network_access", None)
+    facts = fc.workspace_facts(
+        public_network_access=str(public_access or "Enabled").lower() == "enabled",
+        public_behind_vnet=bool(getattr(model, "allow_public_access_when_behind_vnet", False)),
+        isolation_mode=managed.get("isolationMode") or "Disabled",
+        cmk_key_id=key_id or False,
+        hbi=bool(getattr(model, "hbi_workspace", False)),
+        private_endpoint=bool(getattr(model, "private_endpoint_connections", None)),
+    )
+    principals = identity_principals(getattr(model, "identity", None))
+    facts.update(
+        fc.identity_facts(
+            principals,
+            ctx.grants,
+            principal_label=identity_label(getattr(model, "identity", None)),
+            default=not getattr(model, "primary_user_assigned_identity", None),
+        )
+    )
+    facts["data.sensitivity"] = fc.sensitivity(ctx.tags)
+    return Resource(
+        provider=fc.PROVIDER,
+        service=fc.SERVICE,
+        kind="workspace",
+        id=ctx.id,
+        name=ctx.name,
+        source=ctx.source,
+        facts=facts,
+        account=ctx.subscription,
+        region=ctx.location,
+        tags=dict(ctx.tags),
+        raw=fc.redact(raw),
+        links=tuple(principals),
+        resource_type="Microsoft.MachineLearningServices/workspaces",
+    )

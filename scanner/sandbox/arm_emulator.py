@@ -1,0 +1,229 @@
+"""A small Azure Resource Manager REST fake for Azure ML, on 127.0.0.1 in a background thread.
+
+No Azure is reachable from a developer machine or CI, so tests and ``mlscan demo`` point the
+real azure-mgmt SDK at this server. It serves a seeded estate (a JSON data file) at the ARM
+paths the SDK calls, pages every list with ``nextLink``, answers anything but GET with 405,
+records every request (so a test can prove the scanner is read-only), and injects faults
+(403 / 404 / 429 / 500) on configured paths so tests can prove partial failures are reported.
+
+Estate file shape::
+
+    {"subscriptions": [{"subscriptionId": "...", "displayName": "..."}],
+     "page_size": 2,
+     "workspaces": [{<ARM workspace JSON with id>,
+                     "onlineEndpoints": [{<endpoint JSON>, "deployments": [<deployment JSON>]}],
+                     "jobs": [...], "computes": [...]}],
+     "roleAssignments": [{"properties": {"scope", "roleDefinitionId", "principalId"}}]}
+
+Children need only ``name``: their ``id`` and ``type`` are derived from the parent.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+DEFAULT_ESTATE = Path(__file__).parent / "data" / "azure_estate.json"
+
+_PROVIDER = "/providers/Microsoft.MachineLearningServices"
+_CHILDREN = {
+    "onlineEndpoints": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+    "jobs": "Microsoft.MachineLearningServices/workspaces/jobs",
+    "computes": "Microsoft.MachineLearningServices/workspaces/computes",
+}
+_ERROR_CODES = {
+    400: "BadRequest",
+    403: "AuthorizationFailed",
+    404: "ResourceNotFound",
+    405: "MethodNotAllowed",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+}
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the emulator received."""
+
+    method: str
+    path: str
+    query: str = ""
+
+
+@dataclass
+class Emulator:
+    """A running ARM emulator: ``url`` to point the SDK at, ``requests`` seen so far, ``stop()``."""
+
+    url: str
+    requests: list[RecordedRequest]
+    subscriptions: tuple[str, ...]
+    _server: ThreadingHTTPServer = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def stop(self) -> None:
+        """Shut the server down and wait for its thread."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _Routes:
+    """ARM path (lower-cased) → a single object or a collection, built from the estate."""
+
+    def __init__(self, estate: Mapping[str, Any]) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
+        self.collections: dict[str, list[dict[str, Any]]] = {}
+        self.subscriptions = [dict(s) for s in estate.get("subscriptions", [])]
+        self.collections["/subscriptions"] = [
+            {"id": f"/subscriptions/{s['subscriptionId']}", "state": "Enabled", **s} for s in self.subscriptions
+        ]
+        for workspace in estate.get("workspaces", []):
+            self._add_workspace(workspace)
+        for assignment in estate.get("roleAssignments", []):
+            self._add_role_assignment(assignment)
+
+    def _collection(self, path: str) -> list[dict[str, Any]]:
+        return self.collections.setdefault(path.lower(), [])
+
+    def _add(self, collection_path: str, obj: dict[str, Any]) -> None:
+        self._collection(collection_path).append(obj)
+        self.items[obj["id"].lower()] = obj
+
+    def _add_workspace(self, raw: Mapping[str, Any]) -> None:
+        workspace = {k: copy.deepcopy(v) for k, v in raw.items() if k not in _CHILDREN}
+        workspace.setdefault("type", "Microsoft.MachineLearningServices/workspaces")
+        ws_id = workspace["id"]
+        parts = ws_id.split("/")
+        subscription, group = parts[2], parts[4]
+        self._collection(f"/subscriptions/{subscription}{_PROVIDER}/workspaces").append(workspace)
+        self._add(f"/subscriptions/{subscription}/resourceGroups/{group}{_PROVIDER}/workspaces", workspace)
+        for segment, type_name in _CHILDREN.items():
+            self._collection(f"{ws_id}/{segment}")
+            for child in raw.get(segment, []):
+                item = {k: copy.deepcopy(v) for k, v in child.items() if k != "deployments"}
+                item.setdefault("id", f"{ws_id}/{segment}/{item['name']}")
+                item.setdefault("type", type_name)
+                self._add(f"{ws_id}/{segment}", item)
+                if segment == "onlineEndpoints":
+                    self._collection(f"{item['id']}/deployments")
+                    for deployment in child.get("deployments", []):
+                        dep = copy.deepcopy(deployment)
+                        dep.setdefault("id", f"{item['id']}/deployments/{dep['name']}")
+                        dep.setdefault("type", f"{type_name}/deployments")
+                        self._add(f"{item['id']}/deployments", dep)
+
+    def _add_role_assignment(self, raw: Mapping[str, Any]) -> None:
+        assignment = copy.deepcopy(dict(raw))
+        scope = assignment["properties"]["scope"]
+        subscription = scope.split("/")[2]
+        name = assignment.setdefault("name", str(uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(raw, sort_keys=True))))
+        assignment.setdefault("id", f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}")
+        assignment.setdefault("type", "Microsoft.Authorization/roleAssignments")
+        self._add(f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments", assignment)
+
+
+def _make_handler(routes: _Routes, faults: Mapping[str, int], page_size: int, log: list[RecordedRequest]):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            """Silence the per-request log."""
+
+        def _send(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("x-ms-request-id", str(uuid.uuid4()))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _error(self, status: int, message: str) -> None:
+            headers = {"Retry-After": "1"} if status == 429 else None
+            code = _ERROR_CODES.get(status, "Error")
+            self._send(status, {"error": {"code": code, "message": message}}, headers)
+
+        def _other(self) -> None:
+            parts = urlsplit(self.path)
+            log.append(RecordedRequest(self.command, parts.path, parts.query))
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            self._error(405, f"{self.command} is not allowed: this emulator is read-only")
+
+        do_POST = do_PUT = do_PATCH = do_DELETE = _other
+
+        def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+            parts = urlsplit(self.path)
+            path = parts.path.rstrip("/") or "/"
+            log.append(RecordedRequest("GET", parts.path, parts.query))
+            lowered = path.lower()
+            for pattern, status in faults.items():
+                if pattern.lower() in lowered:
+                    self._error(status, f"injected fault for {path}")
+                    return
+            if lowered in routes.collections:
+                self._page(path, routes.collections[lowered], parse_qs(parts.query))
+            elif lowered in routes.items:
+                self._send(200, routes.items[lowered])
+            else:
+                self._error(404, f"The resource '{path}' was not found.")
+
+        def _page(self, path: str, items: list[dict[str, Any]], query: Mapping[str, list[str]]) -> None:
+            start = int((query.get("$skiptoken") or ["0"])[0])
+            body: dict[str, Any] = {"value": items[start : start + page_size]}
+            if start + page_size < len(items):
+                api = (query.get("api-version") or [""])[0]
+                host = self.headers.get("Host", "127.0.0.1")
+                body["nextLink"] = f"http://{host}{path}?api-version={api}&$skiptoken={start + page_size}"
+            self._send(200, body)
+
+    return Handler
+
+
+def load_estate(estate_path: str | Path | None = None) -> dict[str, Any]:
+    """The estate JSON (the bundled demo estate when no path is given)."""
+    return json.loads(Path(estate_path or DEFAULT_ESTATE).read_text())
+
+
+def start_arm_emulator(
+    estate_path: str | Path | None = None,
+    *,
+    faults: Mapping[str, int] | None = None,
+    page_size: int | None = None,
+    estate: Mapping[str, Any] | None = None,
+) -> Emulator:
+    """Start the emulator on a free 127.0.0.1 port and return it (also a context manager).
+
+    ``faults`` maps a path fragment (case-insensitive substring of the request path, e.g.
+    ``"/workspaces/ws-denied/"``) to the HTTP status to answer with. ``estate`` overrides
+    ``estate_path`` with an in-memory estate.
+    """
+    data = dict(estate) if estate is not None else load_estate(estate_path)
+    routes = _Routes(data)
+    log: list[RecordedRequest] = []
+    size = page_size or int(data.get("page_size", 2))
+    handler = _make_handler(routes, dict(faults or {}), size, log)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="arm-emulator", daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    subscriptions = tuple(s["subscriptionId"] for s in routes.subscriptions)
+    return Emulator(f"http://{host}:{port}", log, subscriptions, server, thread)
