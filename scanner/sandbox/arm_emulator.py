@@ -89,7 +89,8 @@ class _Routes:
         self.collections: dict[str, list[dict[str, Any]]] = {}
         self.subscriptions = [dict(s) for s in estate.get("subscriptions", [])]
         self.collections["/subscriptions"] = [
-            {"id": f"/subscriptions/{s['subscriptionId']}", "state": "Enabled", **s} for s in self.subscriptions
+            {"id": f"/subscriptions/{s['subscriptionId']}", "state": "Enabled", **s}
+            for s in self.subscriptions
         ]
         for workspace in estate.get("workspaces", []):
             self._add_workspace(workspace)
@@ -130,10 +131,14 @@ class _Routes:
         assignment = copy.deepcopy(dict(raw))
         scope = assignment["properties"]["scope"]
         subscription = scope.split("/")[2]
-        name = assignment.setdefault("name", str(uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(raw, sort_keys=True))))
+        name = assignment.setdefault(
+            "name", str(uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(raw, sort_keys=True)))
+        )
         assignment.setdefault("id", f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}")
         assignment.setdefault("type", "Microsoft.Authorization/roleAssignments")
-        self._add(f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments", assignment)
+        self._add(
+            f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments", assignment
+        )
 
 
 def _make_handler(routes: _Routes, faults: Mapping[str, int], page_size: int, log: list[RecordedRequest]):

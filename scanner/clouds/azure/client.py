@@ -81,7 +81,9 @@ def list_subscriptions(options: LiveOptions, cred: Any) -> list[str]:
     from azure.core.rest import HttpRequest
     from azure.mgmt.core import ARMPipelineClient
     from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
-    from azure.mgmt.machinelearningservices._configuration import MachineLearningServicesMgmtClientConfiguration
+    from azure.mgmt.machinelearningservices._configuration import (
+        MachineLearningServicesMgmtClientConfiguration,
+    )
 
     kwargs = client_kwargs(options)
     base_url = kwargs.pop("base_url", ARM_URL)

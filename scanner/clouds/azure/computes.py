@@ -19,8 +19,10 @@ def compute_facts(compute_type: str, props: Mapping[str, Any], disable_local_aut
     true, disableLocalAuth to false, instance SSH to Disabled, cluster SSH to NotSpecified.
     """
     inner = props.get("properties") or {}
-    local = None if disable_local_auth is None and compute_type not in ("AmlCompute", "ComputeInstance") else (
-        not bool(disable_local_auth)
+    local = (
+        None
+        if disable_local_auth is None and compute_type not in ("AmlCompute", "ComputeInstance")
+        else (not bool(disable_local_auth))
     )
     if compute_type == "AmlCompute":
         subnet = (inner.get("subnet") or {}).get("id") or False
@@ -42,7 +44,9 @@ def compute_facts(compute_type: str, props: Mapping[str, Any], disable_local_aut
     if compute_type == "AKS":
         networking = inner.get("aksNetworkingConfiguration") or {}
         subnet = networking.get("subnetId") or False
-        facts = fc.compute_facts(local_auth_enabled=local, node_public_ip=None, ssh_public=None, subnet=subnet)
+        facts = fc.compute_facts(
+            local_auth_enabled=local, node_public_ip=None, ssh_public=None, subnet=subnet
+        )
         balancer = inner.get("loadBalancerType")
         facts["network.public"] = None if balancer is None else balancer.lower() != "internalloadbalancer"
         return facts
@@ -55,13 +59,16 @@ def compute_resources(client: Any, ctx: WorkspaceContext) -> tuple[list[Resource
     principals_by_name: dict[str, list[str]] = {}
     for model, raw in list_with_raw(client.compute.list, ctx.resource_group, ctx.name):
         props = raw.get("properties") or {}
-        compute_type = props.get("computeType") or getattr(getattr(model, "properties", None), "compute_type", "")
+        compute_type = props.get("computeType") or getattr(
+            getattr(model, "properties", None), "compute_type", ""
+        )
         facts = compute_facts(str(compute_type), props, props.get("disableLocalAuth"))
         identity = getattr(model, "identity", None)
         principals = identity_principals(identity)
         principals_by_name[str(model.name).lower()] = principals
-        facts.update(fc.identity_facts(principals, ctx.grants, principal_label=identity_label(identity),
-                                       default=None))
+        facts.update(
+            fc.identity_facts(principals, ctx.grants, principal_label=identity_label(identity), default=None)
+        )
         tags = dict(getattr(model, "tags", None) or {})
         facts["data.sensitivity"] = fc.sensitivity(tags) or fc.sensitivity(ctx.tags)
         resources.append(

@@ -48,8 +48,10 @@ def endpoint_resources(client: Any, ctx: WorkspaceContext) -> list[Resource]:
     resources: list[Resource] = []
     for model, raw in list_with_raw(client.online_endpoints.list, ctx.resource_group, ctx.name):
         deployments = [
-            dep_raw for _, dep_raw in list_with_raw(client.online_deployments.list, ctx.resource_group,
-                                                    ctx.name, model.name)
+            dep_raw
+            for _, dep_raw in list_with_raw(
+                client.online_deployments.list, ctx.resource_group, ctx.name, model.name
+            )
         ]
         props = getattr(model, "properties", None)
         public = str(getattr(props, "public_network_access", None) or "Enabled").lower() == "enabled"
@@ -62,12 +64,16 @@ def endpoint_resources(client: Any, ctx: WorkspaceContext) -> list[Resource]:
         facts.update(deployment_facts(deployments, ctx.cmk))
         identity = getattr(model, "identity", None)
         principals = identity_principals(identity)
-        facts.update(fc.identity_facts(principals, ctx.grants, principal_label=identity_label(identity),
-                                       default=None))
+        facts.update(
+            fc.identity_facts(principals, ctx.grants, principal_label=identity_label(identity), default=None)
+        )
         tags = dict(getattr(model, "tags", None) or {})
         facts["data.sensitivity"] = fc.sensitivity(tags) or fc.sensitivity(ctx.tags)
-        models = [str((d.get("properties") or {}).get("model")) for d in deployments
-                  if (d.get("properties") or {}).get("model")]
+        models = [
+            str((d.get("properties") or {}).get("model"))
+            for d in deployments
+            if (d.get("properties") or {}).get("model")
+        ]
         resources.append(
             Resource(
                 provider=fc.PROVIDER,

@@ -36,7 +36,9 @@ SENSITIVITY_VALUES = ("phi", "pii", "confidential", "internal", "public")
 # Data collector collections that hold request / response payloads (model inputs and outputs).
 PAYLOAD_COLLECTIONS = frozenset({"request", "response", "model_inputs", "model_outputs"})
 
-_SECRET_KEY = re.compile(r"(password|secret|connectionstring|accesskey|primarykey|secondarykey|sastoken)$", re.I)
+_SECRET_KEY = re.compile(
+    r"(password|secret|connectionstring|accesskey|primarykey|secondarykey|sastoken)$", re.I
+)
 _ENV_KEYS = frozenset({"environmentvariables", "environment_variables"})
 
 
@@ -80,8 +82,13 @@ class Grant:
         return f"{role_name(self.role) or self.role} at {self.scope or '(unresolved scope)'}"
 
 
-def identity_facts(principals: Iterable[str], grants: Iterable[Grant] | None, *, principal_label: str | None,
-                   default: bool | None) -> dict[str, Any]:
+def identity_facts(
+    principals: Iterable[str],
+    grants: Iterable[Grant] | None,
+    *,
+    principal_label: str | None,
+    default: bool | None,
+) -> dict[str, Any]:
     """``identity.*`` facts from the principals a resource runs as and the grants known for them.
 
     ``grants`` None means the role assignments could not be read: overprivilege is then unknown.
@@ -95,7 +102,7 @@ def identity_facts(principals: Iterable[str], grants: Iterable[Grant] | None, *,
     wanted = {p.lower() for p in principals}
     mine = [g for g in grants if g.principal.lower() in wanted]
     verdicts = [g.broad() for g in mine]
-    broad = [g.describe() for g, v in zip(mine, verdicts) if v]
+    broad = [g.describe() for g, v in zip(mine, verdicts, strict=False) if v]
     facts["identity.grants"] = sorted(set(broad))
     if broad:
         facts["identity.overprivileged"] = True
@@ -128,10 +135,7 @@ def workspace_facts(
         public = True
     else:
         public = bool(public_behind_vnet) if public_behind_vnet is not None else False
-    if isolation_mode is None:
-        egress = None
-    else:
-        egress = isolation_mode.lower() == "allowonlyapprovedoutbound"
+    egress = None if isolation_mode is None else isolation_mode.lower() == "allowonlyapprovedoutbound"
     cmk = None if cmk_key_id is None else bool(cmk_key_id)
     return {
         "network.public": public,
@@ -198,7 +202,11 @@ def collector_captures(data_collector: Mapping[str, Any] | None) -> bool:
 def sensitivity(tags: Mapping[str, Any] | None) -> str | None:
     """``data.sensitivity`` from tags such as ``data-classification: PHI`` (lowercased), else None."""
     for key, value in (tags or {}).items():
-        if str(key).lower() in SENSITIVITY_KEYS and isinstance(value, str) and value.lower() in SENSITIVITY_VALUES:
+        if (
+            str(key).lower() in SENSITIVITY_KEYS
+            and isinstance(value, str)
+            and value.lower() in SENSITIVITY_VALUES
+        ):
             return value.lower()
     return None
 

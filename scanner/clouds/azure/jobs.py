@@ -32,7 +32,9 @@ def job_inputs(inputs: Mapping[str, Any] | None) -> dict[str, Any]:
     return reduced
 
 
-def job_identity(identity: Mapping[str, Any] | None, compute_principals: list[str]) -> tuple[str, list[str], bool]:
+def job_identity(
+    identity: Mapping[str, Any] | None, compute_principals: list[str]
+) -> tuple[str, list[str], bool]:
     """(label, principal ids, runs-as-default) of a job's identity setting.
 
     Managed → the managed identity (objectId, else clientId/resourceId); UserIdentity → the
@@ -49,8 +51,9 @@ def job_identity(identity: Mapping[str, Any] | None, compute_principals: list[st
     return kind, compute_principals, True
 
 
-def job_resource(raw: Mapping[str, Any], ctx: WorkspaceContext,
-                 principals_by_compute: Mapping[str, list[str]]) -> Resource | None:
+def job_resource(
+    raw: Mapping[str, Any], ctx: WorkspaceContext, principals_by_compute: Mapping[str, list[str]]
+) -> Resource | None:
     """One job's facts from its ARM JSON, or None for job types that are not training."""
     props = raw.get("properties") or {}
     job_type = str(props.get("jobType") or "")
@@ -62,11 +65,16 @@ def job_resource(raw: Mapping[str, Any], ctx: WorkspaceContext,
     tags = {str(k): str(v) for k, v in (props.get("tags") or raw.get("tags") or {}).items()}
     compute_id = str(props.get("computeId") or "")
     compute_name = compute_id.rstrip("/").rsplit("/", 1)[-1].lower() if compute_id else ""
-    label, principals, default = job_identity(props.get("identity"), principals_by_compute.get(compute_name, []))
+    label, principals, default = job_identity(
+        props.get("identity"), principals_by_compute.get(compute_name, [])
+    )
     services = props.get("services") or {}
     interactive = sorted(
-        {str((s or {}).get("jobServiceType", name)) for name, s in services.items()
-         if str((s or {}).get("jobServiceType", name)).lower() in INTERACTIVE_SERVICES}
+        {
+            str((s or {}).get("jobServiceType", name))
+            for name, s in services.items()
+            if str((s or {}).get("jobServiceType", name)).lower() in INTERACTIVE_SERVICES
+        }
     )
     facts: dict[str, Any] = {
         "training.interactive_access": bool(interactive),
@@ -103,8 +111,9 @@ def job_resource(raw: Mapping[str, Any], ctx: WorkspaceContext,
     )
 
 
-def job_resources(client: Any, ctx: WorkspaceContext,
-                  principals_by_compute: Mapping[str, list[str]]) -> list[Resource]:
+def job_resources(
+    client: Any, ctx: WorkspaceContext, principals_by_compute: Mapping[str, list[str]]
+) -> list[Resource]:
     """Every training job of the workspace."""
     resources = []
     for _model, raw in list_with_raw(client.jobs.list, ctx.resource_group, ctx.name):

@@ -34,7 +34,9 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
         try:
             subscriptions = az.list_subscriptions(options, cred)
         except Exception as exc:  # noqa: BLE001 - any failure of this call is reported, not fatal
-            return SourceResult(errors=(ScanError("azure", f"listing subscriptions: {az.describe_error(exc)}"),))
+            return SourceResult(
+                errors=(ScanError("azure", f"listing subscriptions: {az.describe_error(exc)}"),)
+            )
     source = Source(kind="live", address=options.azure_endpoint or az.ARM_URL)
     tasks: list[tuple[str, Any, Any, Sequence[Grant] | None]] = []
     for subscription in subscriptions:
@@ -70,14 +72,23 @@ def _subscription(options: LiveOptions, cred: Any, subscription: str):
             grants = subscription_grants(az.authorization_client(options, cred, subscription))
         except Exception as exc:  # noqa: BLE001
             errors.append(
-                ScanError(f"azure/{subscription}", f"role assignments (identity scope unknown): "
-                          f"{az.describe_error(exc)}")
+                ScanError(
+                    f"azure/{subscription}",
+                    f"role assignments (identity scope unknown): {az.describe_error(exc)}",
+                )
             )
     return workspaces, grants, errors
 
 
-def _workspace(options: LiveOptions, cred: Any, source: Source, subscription: str, model: Any,
-               raw: dict, grants: Sequence[Grant] | None) -> tuple[list[Resource], list[ScanError]]:
+def _workspace(
+    options: LiveOptions,
+    cred: Any,
+    source: Source,
+    subscription: str,
+    model: Any,
+    raw: dict,
+    grants: Sequence[Grant] | None,
+) -> tuple[list[Resource], list[ScanError]]:
     """The workspace and its computes, endpoints and jobs; each child collection may fail alone."""
     ctx = WorkspaceContext(
         subscription=subscription,
