@@ -1,0 +1,42 @@
+"""A thread-safe compute-once cache: concurrent callers for one key share one API call."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class OnceCache(Generic[V]):
+    """Memoizes ``compute(key)``; a second caller for a key in flight waits for the first.
+
+    Roles and keys are shared by many resources; without this a parallel scan would fetch
+    the same role's policies once per resource.
+    """
+
+    def __init__(self, compute: Callable[[Hashable], V]) -> None:
+        self._compute = compute
+        self._lock = threading.Lock()
+        self._futures: dict[Hashable, Future[V]] = {}
+
+    def get(self, key: Hashable) -> V:
+        """The value for ``key``, computing it at most once (exceptions are cached too)."""
+        with self._lock:
+            future = self._futures.get(key)
+            owner = future is None
+            if owner:
+                future = Future()
+                self._futures[key] = future
+        assert future is not None
+        if owner:
+            try:
+                future.set_result(self._compute(key))
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiter
+                future.set_exception(exc)
+        return future.result()
+
+    def __len__(self) -> int:
+        return len(self._futures)

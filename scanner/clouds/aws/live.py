@@ -1,0 +1,192 @@
+"""Live AWS face: ``scan(options, progress)`` reads SageMaker across accounts and regions.
+
+The work is a graph of small tasks run in one bounded thread pool: resolve an account
+(assume role, find its regions) → list one resource type in one region → describe one
+resource. Every task returns resources, errors and follow-up tasks, so a slow region
+never blocks the others and wall time is roughly calls × latency / workers.
+One account, region or call failing becomes a ScanError; the rest of the scan completes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.clouds.aws import accounts as acc
+from scanner.clouds.aws.iam import RoleInspector
+from scanner.clouds.aws.kms import KeyInspector
+from scanner.clouds.aws.lineage import link_training_jobs
+from scanner.clouds.aws.sagemaker import LISTINGS, RegionContext, RegionReader
+from scanner.clouds.base import LiveOptions, Progress, SourceResult
+from scanner.model import Resource, ScanError
+
+KINDS = tuple(LISTINGS)
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass
+class TaskResult:
+    """What one task produced."""
+
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    more: list[Callable[[], TaskResult]] = field(default_factory=list)
+
+
+class Clients:
+    """boto3 clients of one account's session, created once under a lock (sessions are not thread-safe)."""
+
+    def __init__(self, session: Any, options: LiveOptions) -> None:
+        from botocore.config import Config
+
+        self._session = session
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+        attempts = int(options.extra.get("max_attempts", 5)) if options.extra else 5
+        self._config = Config(
+            retries={"mode": "adaptive", "max_attempts": attempts},
+            max_pool_connections=max(10, options.max_workers),
+            user_agent_extra="mlscan",
+        )
+        self.kwargs: dict[str, Any] = {"endpoint_url": options.endpoint_url} if options.endpoint_url else {}
+
+    @property
+    def session(self) -> Any:
+        return self._session
+
+    def get(self, service: str, region: str) -> Any:
+        """The client for ``service`` in ``region``."""
+        with self._lock:
+            client = self._clients.get((service, region))
+            if client is None:
+                client = self._session.client(service, region_name=region, config=self._config, **self.kwargs)
+                self._clients[(service, region)] = client
+            return client
+
+
+def scan(options: LiveOptions, progress: Progress) -> SourceResult:
+    """Scan SageMaker in every account and region the options select."""
+    import boto3
+
+    base = boto3.Session(profile_name=options.profile) if options.profile else boto3.Session()
+    base_clients = Clients(base, options)
+    home = base.region_name or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    result = TaskResult()
+    try:
+        specs = _account_specs(options, base_clients, home)
+    except acc.AccountsFileError as exc:
+        return SourceResult(errors=(ScanError("aws/accounts", str(exc)),))
+    except Exception as exc:  # noqa: BLE001 - reported, not fatal
+        return SourceResult(errors=(ScanError("aws/credentials", _reason(exc)),))
+    progress.add("aws accounts", len(specs))
+    tasks = [_account_task(spec, base_clients, options, home, progress) for spec in specs]
+    _run(tasks, result, max(1, options.max_workers))
+    resources = link_training_jobs(result.resources)
+    resources.sort(key=lambda r: (r.account or "", r.region or "", r.kind, r.id))
+    errors = sorted(result.errors, key=lambda e: (e.where, e.reason))
+    return SourceResult(resources=tuple(resources), errors=tuple(errors))
+
+
+def _run(tasks: Iterable[Callable[[], TaskResult]], result: TaskResult, workers: int) -> None:
+    """Run tasks and their follow-ups in one pool until none is left."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscan-aws") as pool:
+        pending: set[Future[TaskResult]] = {pool.submit(task) for task in tasks}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                out = future.result()
+                result.resources.extend(out.resources)
+                result.errors.extend(out.errors)
+                pending.update(pool.submit(task) for task in out.more)
+
+
+def _account_specs(options: LiveOptions, base: Clients, home: str) -> list[acc.AccountSpec]:
+    if options.accounts_file:
+        return acc.load_accounts_file(options.accounts_file)
+    caller = base.get("sts", home).get_caller_identity().get("Account")
+    if options.org_role:
+        return acc.org_accounts(base.get("organizations", home), options.org_role, caller)
+    return [acc.AccountSpec(account_id=caller)]
+
+
+def _account_task(
+    spec: acc.AccountSpec, base: Clients, options: LiveOptions, home: str, progress: Progress
+) -> Callable[[], TaskResult]:
+    def run() -> TaskResult:
+        label = spec.account_id or spec.role_arn or "?"
+        try:
+            clients = (
+                base if not spec.role_arn else Clients(acc.assume(base.session, spec, base.kwargs), options)
+            )
+            regions = acc.pick_regions(spec.regions, options.regions)
+            if not regions:
+                regions = tuple(acc.enabled_regions(clients.get("ec2", home)))
+        except Exception as exc:  # noqa: BLE001 - one account failing must not stop the others
+            progress.advance("aws accounts")
+            return TaskResult(errors=[ScanError(f"aws/{label}", _reason(exc))])
+        account = spec.account_id or ""
+        keys_by_region: dict[str, KeyInspector] = {}
+        roles = RoleInspector(lambda: clients.get("iam", home), account or None)
+        more = []
+        progress.add("aws regions", len(regions))
+        for region in regions:
+            keys = keys_by_region.setdefault(region, KeyInspector(lambda r: clients.get("kms", r), region))
+            ctx = RegionContext(account=account, region=region, keys=keys, roles=roles)
+            reader = RegionReader(clients.get("sagemaker", region), ctx)
+            more.extend(_list_task(reader, ctx, kind, progress) for kind in KINDS)
+        progress.advance("aws accounts")
+        return TaskResult(more=more)
+
+    return run
+
+
+def _list_task(
+    reader: RegionReader, ctx: RegionContext, kind: str, progress: Progress
+) -> Callable[[], TaskResult]:
+    def run() -> TaskResult:
+        try:
+            names = reader.list_names(kind)
+        except Exception as exc:  # noqa: BLE001 - a denied region / service is an error entry
+            return TaskResult(
+                errors=[ScanError(_where(ctx, "sagemaker"), f"{LISTINGS[kind][0]}: {_reason(exc)}")]
+            )
+        finally:
+            if kind == KINDS[-1]:
+                progress.advance("aws regions")
+        progress.add("aws resources", len(names))
+        return TaskResult(more=[_read_task(reader, ctx, kind, name, progress) for name in names])
+
+    return run
+
+
+def _read_task(
+    reader: RegionReader, ctx: RegionContext, kind: str, name: str, progress: Progress
+) -> Callable[[], TaskResult]:
+    def run() -> TaskResult:
+        try:
+            return TaskResult(resources=[reader.read(kind, name)])
+        except Exception as exc:  # noqa: BLE001 - a malformed or denied resource must not stop the scan
+            return TaskResult(errors=[ScanError(_where(ctx, "sagemaker"), f"{kind} {name}: {_reason(exc)}")])
+        finally:
+            progress.advance("aws resources")
+
+    return run
+
+
+def _where(ctx: RegionContext, service: str) -> str:
+    return f"aws/{ctx.account}/{ctx.region}/{service}"
+
+
+def _reason(exc: BaseException) -> str:
+    """One line: the AWS error code and message when there is one."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and isinstance(response.get("Error"), dict):
+        error = response["Error"]
+        text = f"{error.get('Code', type(exc).__name__)}: {error.get('Message', '')}".strip()
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())[:300]

@@ -1,0 +1,229 @@
+"""Live SageMaker: list and describe one region's resources and build normalized Resources.
+
+Read-only (List* / Describe* only). Each ``read_*`` method handles one resource so the
+live scanner can spread the work over a thread pool; describes shared by several
+resources (a model served by many endpoints) are fetched once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.clouds.aws import facts_common as fc
+from scanner.clouds.aws.cache import OnceCache
+from scanner.clouds.aws.values import redact, sub, tag_map
+from scanner.model import Resource, Source
+from scanner.privacy.training import TrainingInputs, privacy_facts
+
+# kind → (list operation, response key, name field of a summary, resource kind)
+LISTINGS: dict[str, tuple[str, str, str]] = {
+    "endpoint": ("list_endpoints", "Endpoints", "EndpointName"),
+    "model": ("list_models", "Models", "ModelName"),
+    "training_job": ("list_training_jobs", "TrainingJobSummaries", "TrainingJobName"),
+    "notebook": ("list_notebook_instances", "NotebookInstances", "NotebookInstanceName"),
+    "domain": ("list_domains", "Domains", "DomainId"),
+}
+
+
+@dataclass(frozen=True)
+class RegionContext:
+    """Who and where: the account and region being read, with the judges for keys and roles."""
+
+    account: str
+    region: str
+    keys: fc.KeyJudge
+    roles: fc.RoleJudge
+
+
+class RegionReader:
+    """Reads SageMaker resources of one account and region through one (thread-safe) client."""
+
+    def __init__(self, client: Any, ctx: RegionContext) -> None:
+        self._sm = client
+        self._ctx = ctx
+        self._models: OnceCache[dict[str, Any] | None] = OnceCache(self._describe_model)
+
+    # -- listing ---------------------------------------------------------------------------------
+
+    def list_names(self, kind: str) -> list[str]:
+        """Names (ids for domains) of every resource of ``kind`` in the region, across pages."""
+        operation, key, field = LISTINGS[kind]
+        names: list[str] = []
+        for page in self._sm.get_paginator(operation).paginate():
+            for summary in page.get(key) or ():
+                if isinstance(summary, Mapping) and isinstance(summary.get(field), str):
+                    names.append(summary[field])
+        return names
+
+    def read(self, kind: str, name: str) -> Resource:
+        """Describe one resource of ``kind`` and normalize it."""
+        return getattr(self, f"read_{kind}")(name)
+
+    # -- one reader per kind ---------------------------------------------------------------------
+
+    def read_endpoint(self, name: str) -> Resource:
+        """An endpoint merged with its endpoint configuration and the models its variants serve."""
+        endpoint = _clean(self._sm.describe_endpoint(EndpointName=name))
+        config = self._describe_config(endpoint.get("EndpointConfigName"))
+        model_names = _served_model_names(config)
+        models = [self._models.get(model) for model in model_names]
+        tags = self._tags(endpoint.get("EndpointArn"))
+        facts = {
+            **fc.common_facts(tags),
+            **fc.endpoint_facts(config, models, self._ctx.keys, self._ctx.roles),
+        }
+        links = [self._model_arn(n, m) for n, m in zip(model_names, models, strict=True)]
+        raw = {"Endpoint": endpoint, "EndpointConfig": config, "Models": models}
+        return self._resource("endpoint", endpoint.get("EndpointArn"), name, facts, tags, raw, links)
+
+    def read_model(self, name: str) -> Resource:
+        """A model: isolation, VPC, execution role (lineage links are added after all jobs are read)."""
+        model = self._models.get(name)
+        if model is None:
+            raise LookupError(f"model {name} could not be described")
+        tags = self._tags(model.get("ModelArn"))
+        facts = {**fc.common_facts(tags), **fc.model_facts(model, self._ctx.roles)}
+        links = [model["ExecutionRoleArn"]] if isinstance(model.get("ExecutionRoleArn"), str) else []
+        return self._resource("model", model.get("ModelArn"), name, facts, tags, model, links)
+
+    def read_training_job(self, name: str) -> Resource:
+        """A training job with its privacy facts (hyperparameters, container arguments, environment)."""
+        job = _clean(self._sm.describe_training_job(TrainingJobName=name))
+        tags = self._tags(job.get("TrainingJobArn"))
+        facts = {
+            **fc.common_facts(tags),
+            **fc.training_job_facts(job, self._ctx.keys, self._ctx.roles),
+            **privacy_facts(training_inputs(job, tags)),
+        }
+        links = [job["RoleArn"]] if isinstance(job.get("RoleArn"), str) else []
+        return self._resource("training_job", job.get("TrainingJobArn"), name, facts, tags, job, links)
+
+    def read_notebook(self, name: str) -> Resource:
+        """A notebook instance with its hardening settings."""
+        notebook = _clean(self._sm.describe_notebook_instance(NotebookInstanceName=name))
+        tags = self._tags(notebook.get("NotebookInstanceArn"))
+        facts = {**fc.common_facts(tags), **fc.notebook_facts(notebook, self._ctx.keys, self._ctx.roles)}
+        links = [notebook["RoleArn"]] if isinstance(notebook.get("RoleArn"), str) else []
+        return self._resource(
+            "notebook", notebook.get("NotebookInstanceArn"), name, facts, tags, notebook, links
+        )
+
+    def read_domain(self, domain_id: str) -> Resource:
+        """A Studio domain (kind ``workspace``)."""
+        domain = _clean(self._sm.describe_domain(DomainId=domain_id))
+        tags = self._tags(domain.get("DomainArn"))
+        facts = {**fc.common_facts(tags), **fc.domain_facts(domain, self._ctx.keys, self._ctx.roles)}
+        role = sub(domain, "DefaultUserSettings", "ExecutionRole")
+        links = [role] if isinstance(role, str) else []
+        name = domain.get("DomainName") or domain_id
+        return self._resource("workspace", domain.get("DomainArn"), name, facts, tags, domain, links)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _describe_config(self, config_name: Any) -> dict[str, Any] | None:
+        if not isinstance(config_name, str):
+            return None
+        return _clean(self._sm.describe_endpoint_config(EndpointConfigName=config_name))
+
+    def _describe_model(self, name: Any) -> dict[str, Any] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            return _clean(self._sm.describe_model(ModelName=name))
+        except ClientError:
+            return None  # deleted or not readable: the endpoint's model facts become unknown
+
+    def _model_arn(self, name: str, model: Mapping[str, Any] | None) -> str:
+        if model and isinstance(model.get("ModelArn"), str):
+            return model["ModelArn"]
+        return f"arn:aws:sagemaker:{self._ctx.region}:{self._ctx.account}:model/{name.lower()}"
+
+    def _tags(self, arn: Any) -> dict[str, str]:
+        from botocore.exceptions import ClientError
+
+        if not isinstance(arn, str):
+            return {}
+        tags: list[Any] = []
+        try:
+            for page in self._sm.get_paginator("list_tags").paginate(ResourceArn=arn):
+                tags.extend(page.get("Tags") or ())
+        except ClientError:
+            return {}
+        return tag_map(tags)
+
+    def _resource(
+        self,
+        kind: str,
+        arn: Any,
+        name: str,
+        facts: Mapping[str, Any],
+        tags: Mapping[str, str],
+        raw: Any,
+        links: list[str],
+    ) -> Resource:
+        resource_id = (
+            arn
+            if isinstance(arn, str)
+            else f"arn:aws:sagemaker:{self._ctx.region}:{self._ctx.account}:{kind}/{name}"
+        )
+        return Resource(
+            provider="aws",
+            service="sagemaker",
+            kind=kind,
+            id=resource_id,
+            name=name,
+            source=Source(kind="live", address=f"aws/{self._ctx.account}/{self._ctx.region}"),
+            facts=dict(facts),
+            account=self._ctx.account,
+            region=self._ctx.region,
+            tags=dict(tags),
+            raw=redact(raw),
+            links=tuple(dict.fromkeys(link for link in links if link)),
+            resource_type=RESOURCE_TYPES[kind],
+        )
+
+
+RESOURCE_TYPES = {
+    "endpoint": "AWS::SageMaker::Endpoint",
+    "model": "AWS::SageMaker::Model",
+    "training_job": "AWS::SageMaker::TrainingJob",
+    "notebook": "AWS::SageMaker::NotebookInstance",
+    "workspace": "AWS::SageMaker::Domain",
+}
+
+
+def training_inputs(job: Mapping[str, Any], tags: Mapping[str, str]) -> TrainingInputs:
+    """What the privacy recognizer reads from a training job (also used by tests and the bench)."""
+    hyper = job.get("HyperParameters")
+    args = sub(job, "AlgorithmSpecification", "ContainerArguments")
+    env = job.get("Environment")
+    image = sub(job, "AlgorithmSpecification", "TrainingImage")
+    return TrainingInputs(
+        hyperparameters={str(k): str(v) for k, v in hyper.items()} if isinstance(hyper, Mapping) else {},
+        arguments=[str(a) for a in args] if isinstance(args, list) else (),
+        environment={str(k): str(v) for k, v in env.items()} if isinstance(env, Mapping) else {},
+        tags=dict(tags),
+        image=image if isinstance(image, str) else None,
+        origin="HyperParameters",
+    )
+
+
+def _served_model_names(config: Mapping[str, Any] | None) -> list[str]:
+    names: list[str] = []
+    for key in ("ProductionVariants", "ShadowProductionVariants"):
+        for variant in (config or {}).get(key) or ():
+            if isinstance(variant, Mapping) and isinstance(variant.get("ModelName"), str):
+                names.append(variant["ModelName"])
+    return list(dict.fromkeys(names))
+
+
+def _clean(response: Any) -> dict[str, Any]:
+    """The response without transport metadata; a non-mapping (malformed) response becomes empty."""
+    if not isinstance(response, Mapping):
+        return {}
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+ReaderFactory = Callable[[str, str], RegionReader]

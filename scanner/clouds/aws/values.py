@@ -1,0 +1,179 @@
+"""Reading SageMaker settings honestly, whether they came from the API or from Terraform.
+
+Both faces hand the fact builders API-shaped mappings (``KmsKeyId``, ``DirectInternetAccess``...).
+Live values are plain JSON; Terraform values may also be :class:`~scanner.iac.values.Ref`
+(set, value known after apply) or :class:`~scanner.iac.values.Unknown` (could not be resolved).
+These helpers keep the three apart so that an unresolvable setting is unknown, never compliant.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from scanner.iac.values import Ref, Unknown
+
+REDACTED = "***REDACTED***"
+_SECRET_NAME = re.compile(
+    r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)", re.I
+)
+SENSITIVITY_KEYS = (
+    "data-classification",
+    "data_classification",
+    "dataclassification",
+    "sensitivity",
+    "classification",
+)
+SENSITIVITY_VALUES = ("phi", "pii", "confidential", "internal", "public")
+
+
+def unresolved(value: Any) -> bool:
+    """True when a value exists but its content cannot be read (a Terraform Unknown)."""
+    return isinstance(value, Unknown)
+
+
+def present(value: Any) -> bool | None:
+    """Whether a setting is given: True (literal or Ref), False (absent / null / empty), None (Unknown)."""
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, Ref):
+        return True
+    if value is None:
+        return False
+    return not (isinstance(value, (str, list, tuple, dict)) and len(value) == 0)
+
+
+def enum(value: Any, default: str | None) -> str | None:
+    """A string enum setting; absent gives the provider ``default``; Ref / Unknown give None."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "Enabled" if value else "Disabled"
+    return None
+
+
+def flag(value: Any, default: bool | None) -> bool | None:
+    """A boolean setting; absent gives the provider ``default``; strings "true"/"false" accepted."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def sub(mapping: Any, *path: str | int) -> Any:
+    """Walk nested dicts / lists; a missing step gives None, an Unknown step gives that Unknown."""
+    current = mapping
+    for step in path:
+        if isinstance(current, Unknown):
+            return current
+        if isinstance(step, int):
+            if not isinstance(current, Sequence) or isinstance(current, str) or len(current) <= step:
+                return None
+            current = current[step]
+        else:
+            if not isinstance(current, Mapping):
+                return None
+            current = current.get(step)
+    return current
+
+
+def items(value: Any) -> list[Any] | None:
+    """A list setting (absent = empty); None when it cannot be resolved."""
+    if value is None:
+        return []
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, Mapping):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return None
+
+
+def all_of(values: Sequence[bool | None]) -> bool | None:
+    """Tri-state AND: False wins, then unknown, then True. No values gives None."""
+    if not values:
+        return None
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True
+
+
+def any_of(values: Sequence[bool | None]) -> bool | None:
+    """Tri-state OR: True wins, then unknown, then False. No values gives False."""
+    if any(v is True for v in values):
+        return True
+    if any(v is None for v in values):
+        return None
+    return False
+
+
+def sensitivity(tags: Mapping[str, str]) -> str | None:
+    """``data.sensitivity`` from tags (data-classification / sensitivity keys), lowercased; None when untagged."""
+    for key, value in tags.items():
+        if str(key).lower() in SENSITIVITY_KEYS and isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered in SENSITIVITY_VALUES:
+                return lowered
+    return None
+
+
+def tag_map(tag_list: Any) -> dict[str, str]:
+    """``[{"Key": k, "Value": v}]`` (the API form) as a dict; anything malformed is skipped."""
+    tags: dict[str, str] = {}
+    for entry in tag_list or ():
+        if isinstance(entry, Mapping) and isinstance(entry.get("Key"), str):
+            tags[entry["Key"]] = str(entry.get("Value") or "")
+    return tags
+
+
+def redact(value: Any, *, under_env: bool = False) -> Any:
+    """A JSON-safe copy with secrets replaced: every Environment value, and secret-looking keys / arguments."""
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            key_s = str(key)
+            scalar = isinstance(item, (str, int, float)) and not isinstance(item, bool)
+            if (under_env and not isinstance(item, (Mapping, list))) or (
+                _SECRET_NAME.search(key_s) and scalar
+            ):
+                out[key_s] = REDACTED
+            else:
+                out[key_s] = redact(item, under_env=key_s.lower() in ("environment", "env"))
+        return out
+    if isinstance(value, (list, tuple)):
+        return _redact_args([redact(v) for v in value])
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (Ref, Unknown)):
+        return str(value)
+    return value
+
+
+def _redact_args(values: list[Any]) -> list[Any]:
+    """Container arguments like ``--api-key=x`` or ``--api-key x``: keep the flag, hide the value."""
+    out: list[Any] = []
+    hide_next = False
+    for item in values:
+        if hide_next and isinstance(item, str):
+            out.append(REDACTED)
+            hide_next = False
+            continue
+        hide_next = False
+        if isinstance(item, str) and item.startswith("-") and _SECRET_NAME.search(item):
+            if "=" in item:
+                out.append(item.split("=", 1)[0] + "=" + REDACTED)
+            else:
+                out.append(item)
+                hide_next = True
+            continue
+        out.append(item)
+    return out
