@@ -18,7 +18,7 @@ from scanner.iac.types import TfResource
 from scanner.iac.values import Unknown
 from scanner.model import ScanError, Source, Suppression
 
-_HEADER = re.compile(r'^\s*(resource|data)\s+"?([\w-]+)"?\s+"?([\w-]+)"?\s*\{', re.M)
+_HEADER = re.compile(r'^[ \t]*(resource|data)\s+"?([\w-]+)"?\s+"?([\w-]+)"?\s*\{', re.M)
 _SKIP = re.compile(r"mlscan:skip=([\w.*,-]+)(?:[:\s]+(.*))?")
 
 

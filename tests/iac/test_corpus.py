@@ -1,0 +1,29 @@
+"""The real-world regression input: 60 public Terraform files with ML resources."""
+
+from __future__ import annotations
+
+import csv
+
+from scanner.iac.loader import load_paths
+
+
+def test_every_corpus_file_loads_except_the_one_malformed_upstream(corpus_dir):
+    load = load_paths([corpus_dir / "terraform"])
+    assert len(load.errors) == 1
+    error = load.errors[0]
+    assert "vertex_ai_endpoint_private_service_connect__main.tf:2" in error.where
+    assert "random_suffix" in error.reason
+    with open(corpus_dir / "terraform" / "SOURCES.tsv", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    parsed = {row["local_file"] for row in rows if row["parses_python_hcl2"] == "yes"}
+    loaded_files = {r.source.file.split("terraform/", 1)[1] for r in load.resources}
+    assert len(parsed) == 59
+    assert parsed <= loaded_files
+
+
+def test_corpus_ml_resource_types_are_all_seen(corpus_dir):
+    load = load_paths([corpus_dir / "terraform"])
+    with open(corpus_dir / "terraform" / "SOURCES.tsv", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["parses_python_hcl2"] == "yes"]
+    expected = {part.rsplit("x", 1)[0] for row in rows for part in row["ml_resource_types(count)"].split(";")}
+    assert expected <= {r.type for r in load.resources}
