@@ -8,6 +8,7 @@ as well as literals: a Ref counts as set, an Unknown makes the fact unknown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -44,11 +45,24 @@ def key_facts(key: Any) -> dict[str, Any]:
     return _key_facts(key)
 
 
+def present(value: Any) -> bool | None:
+    """Like :func:`is_set`, but an interpolated string with literal text around ``${...}`` counts as set.
+
+    ``"projects/${data.google_project.p.number}/global/networks/vpc"`` cannot be
+    resolved, yet it is certainly a non-empty value: the attribute is set.
+    """
+    if isinstance(value, Unknown) and "${" in value.expression:
+        literal = re.sub(r"\$\{[^}]*\}", "", value.expression).strip()
+        if literal:
+            return True
+    return is_set(value)
+
+
 def _key_facts(key: Any) -> dict[str, Any]:
-    present = is_set(key)
-    facts: dict[str, Any] = {"encryption.cmk": present}
-    if present:
-        facts["encryption.key_id"] = str(key)
+    is_key = present(key)
+    facts: dict[str, Any] = {"encryption.cmk": is_key}
+    if is_key:
+        facts["encryption.key_id"] = text(key)
     return facts
 
 
@@ -65,14 +79,14 @@ def endpoint_network_facts(attrs: Mapping[str, Any]) -> dict[str, Any]:
     else:
         psc_on = as_bool((psc or {}).get("enable_private_service_connect"), False)
     legacy_psc = as_bool(attrs.get("enable_private_service_connect"), False)
-    peered = is_set(network)
+    peered = present(network)
     private = any_true(peered, psc_on, legacy_psc)
     facts: dict[str, Any] = {
         "network.private": private,
         "network.public": None if private is None else not private,
     }
     if peered and network is not None:
-        facts["network.subnet"] = str(network)
+        facts["network.subnet"] = text(network)
     return facts
 
 
@@ -191,6 +205,11 @@ def env_map(env: Any) -> dict[str, str]:
         if isinstance(item, Mapping) and "name" in item:
             out[str(item["name"])] = str(item.get("value", ""))
     return out
+
+
+def text(value: Any) -> str:
+    """A value as evidence text: an unresolved template keeps its own spelling."""
+    return value.expression if isinstance(value, Unknown) else str(value)
 
 
 def any_true(*values: bool | None) -> bool | None:
