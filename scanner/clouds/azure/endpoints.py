@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
@@ -10,37 +9,6 @@ from scanner.clouds.azure.client import list_with_raw
 from scanner.clouds.azure.rbac import identity_label, identity_principals
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource
-
-
-def deployment_facts(deployments: Sequence[Mapping[str, Any]], workspace_cmk: bool | None) -> dict[str, Any]:
-    """Facts every deployment of an endpoint contributes, from their ARM JSON.
-
-    egressPublicNetworkAccess defaults to Enabled and appInsightsEnabled to false; the data
-    collector (absent from SDK 2.0.0b2's models) logs payloads when a request / response /
-    model_inputs / model_outputs collection is enabled. Collected payloads land in the
-    workspace's storage, so they are customer-key encrypted exactly when the workspace is.
-    With no deployment, egress, logging and capacity are unknown.
-    """
-    if not deployments:
-        return {
-            "network.egress_restricted": None,
-            "logging.access": None,
-            "logging.capture": None,
-            "logging.capture_encrypted": None,
-            "availability.instance_count": None,
-        }
-    props = [d.get("properties") or {} for d in deployments]
-    egress = all(str(p.get("egressPublicNetworkAccess", "Enabled")).lower() == "disabled" for p in props)
-    capture = any(fc.collector_captures(p.get("dataCollector")) for p in props)
-    capacities = [(d.get("sku") or {}).get("capacity") for d in deployments]
-    known = [c for c in capacities if isinstance(c, int)]
-    return {
-        "network.egress_restricted": egress,
-        "logging.access": all(bool(p.get("appInsightsEnabled", False)) for p in props),
-        "logging.capture": capture,
-        "logging.capture_encrypted": workspace_cmk if capture else None,
-        "availability.instance_count": min(known) if len(known) == len(capacities) else None,
-    }
 
 
 def endpoint_resources(client: Any, ctx: WorkspaceContext) -> list[Resource]:
@@ -61,7 +29,7 @@ def endpoint_resources(client: Any, ctx: WorkspaceContext) -> list[Resource]:
             "network.private": not public,
             "encryption.cmk": ctx.cmk,
         }
-        facts.update(deployment_facts(deployments, ctx.cmk))
+        facts.update(fc.deployment_facts(deployments, ctx.cmk))
         identity = getattr(model, "identity", None)
         principals = identity_principals(identity)
         facts.update(

@@ -8,7 +8,7 @@ so one setting yields one fact whichever way it was read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,21 +61,35 @@ def is_broad_scope(scope: str) -> bool:
 
 @dataclass(frozen=True)
 class Grant:
-    """One role assignment, reduced to what decides overprivilege."""
+    """One role assignment, reduced to what decides overprivilege.
+
+    Live grants are always fully known. Terraform grants may not be: a role or scope from an
+    unresolved variable, or a ``count`` that may be 0. Such a grant makes overprivilege
+    unknown rather than false when it could be broad.
+    """
 
     principal: str
     role: str | None
-    """Built-in role name or role definition id."""
+    """Built-in role name or role definition id; None when unresolved."""
     scope: str | None
-    """Scope as an ARM id; None when it cannot be resolved (a Terraform variable)."""
+    """Scope as an ARM id or a Terraform reference text; None when unresolved."""
+    broad_scope: bool | None = None
+    """Whether ``scope`` is subscription / resource-group wide, when the caller knows better than the id."""
+    certain: bool = True
+    """False when the assignment may not be created (Terraform ``count`` / ``for_each`` unresolved)."""
 
     def broad(self) -> bool | None:
-        """True when a broad role is held at a broad scope; None when the scope is unknown."""
+        """True when a broad role is held at a broad scope; None when that cannot be decided."""
+        if self.role is None:
+            return None
         if role_name(self.role) is None:
             return False
-        if self.scope is None:
+        wide = self.broad_scope
+        if wide is None:
+            wide = None if self.scope is None else is_broad_scope(self.scope)
+        if wide and not self.certain:
             return None
-        return is_broad_scope(self.scope)
+        return wide
 
     def describe(self) -> str:
         """``Contributor at /subscriptions/…``: what goes into ``identity.grants``."""
@@ -197,6 +211,37 @@ def collector_captures(data_collector: Mapping[str, Any] | None) -> bool:
         if str(mode).lower() == "enabled":
             return True
     return False
+
+
+def deployment_facts(deployments: Sequence[Mapping[str, Any]], workspace_cmk: bool | None) -> dict[str, Any]:
+    """Facts every deployment of an endpoint contributes, from their ARM JSON.
+
+    egressPublicNetworkAccess defaults to Enabled and appInsightsEnabled to false; the data
+    collector (absent from SDK 2.0.0b2's models) logs payloads when a request / response /
+    model_inputs / model_outputs collection is enabled. Collected payloads land in the
+    workspace's storage, so they are customer-key encrypted exactly when the workspace is.
+    With no deployment, egress, logging and capacity are unknown.
+    """
+    if not deployments:
+        return {
+            "network.egress_restricted": None,
+            "logging.access": None,
+            "logging.capture": None,
+            "logging.capture_encrypted": None,
+            "availability.instance_count": None,
+        }
+    props = [d.get("properties") or {} for d in deployments]
+    egress = all(str(p.get("egressPublicNetworkAccess", "Enabled")).lower() == "disabled" for p in props)
+    capture = any(collector_captures(p.get("dataCollector")) for p in props)
+    capacities = [(d.get("sku") or {}).get("capacity") for d in deployments]
+    known = [c for c in capacities if isinstance(c, int)]
+    return {
+        "network.egress_restricted": egress,
+        "logging.access": all(bool(p.get("appInsightsEnabled", False)) for p in props),
+        "logging.capture": capture,
+        "logging.capture_encrypted": workspace_cmk if capture else None,
+        "availability.instance_count": min(known) if len(known) == len(capacities) else None,
+    }
 
 
 def sensitivity(tags: Mapping[str, Any] | None) -> str | None:
