@@ -29,6 +29,11 @@ def templates_dir() -> Path:
     return _builtin("reports")
 
 
+def terraform_examples_dir() -> Path:
+    """The bundled Terraform reference stacks (``terraform/`` in a checkout) that ``mlscan demo`` scans."""
+    return _builtin("terraform")
+
+
 def data_file(name: str) -> Path:
     """A data file shipped inside the package (``scanner/data``)."""
     return _PACKAGE / "data" / name
