@@ -13,6 +13,7 @@ from typing import Any
 
 from scanner.clouds.gcp import facts_common as fc
 from scanner.iac.graph import TfIndex
+from scanner.iac.plan_loader import KNOWN_AFTER_APPLY
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref, Unknown
 
@@ -26,7 +27,9 @@ def identity_from_tf(account: Any, origin: TfResource, index: TfIndex) -> dict[s
     No account → the Compute Engine default service account: a default identity whose
     project roles depend on the organization (unknown here).
     """
-    if account is None or account == "":
+    computed = isinstance(account, Ref) and account.target == KNOWN_AFTER_APPLY
+    if account is None or account == "" or computed:
+        # Omitted (or, in a plan, filled in by the provider with no reference): the default account.
         return fc.identity_facts(None, None, default_grants=None)
     if isinstance(account, Unknown):
         return {"identity.principal": None, "identity.default": None, "identity.overprivileged": None}
