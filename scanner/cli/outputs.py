@@ -1,10 +1,17 @@
-"""Output options shared by ``mlscan iac`` and ``mlscan scan``: formats, the CI gate, exit codes."""
+"""Output options shared by ``mlscan iac``, ``mlscan scan`` and ``mlscan report``: formats, evidence, the CI gate.
+
+The commands call three things: the :func:`output_options` decorator, :func:`collect`
+to pop the options out of their keyword arguments, and :func:`finish` once the scan
+result exists. ``finish`` applies waivers and the baseline, rolls findings up into
+the compliance frameworks, writes every requested format and the evidence pack,
+and returns the exit code: 0 clean, 1 failing findings or an expired waiver, 2 a
+bad waivers / baseline / output option.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +19,11 @@ import click
 from rich.console import Console
 
 from scanner.model import ScanResult, Severity
-from scanner.report.console import render_console
-from scanner.report.json_contract import result_to_dict
+from scanner.report.formats import ALL_FORMATS, FILE_FORMATS
 
-FORMATS = ("console", "json")
-FAIL_ON = ("critical", "high", "medium", "low", "never")
+FORMATS = ALL_FORMATS
+FAIL_ON = ("critical", "high", "medium", "low", "info", "never")
+DEFAULT_OUTPUT_DIR = "mlscan-report"
 
 
 @dataclass(frozen=True)
@@ -28,50 +35,116 @@ class OutputOptions:
     output_dir: str | None
     fail_on: str
     quiet: bool
+    template_dir: str | None = None
+    baseline: str | None = None
+    create_baseline: str | None = None
+    waivers: str | None = None
+    evidence: str | None = None
+    frameworks: tuple[str, ...] = ()
+    """Extra framework directories (``--frameworks DIR``), added to the built-in ones."""
+    policy_dirs: tuple[str, ...] = ()
+    """User policy directories, recorded in the evidence pack (set by the scan commands)."""
 
 
-def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorate a click command with the shared output and gate options."""
-    decorators = [
-        click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=("console",),
-                     show_default=True, help="Output format; repeat for several."),
-        click.option("--output", "-o", type=click.Path(dir_okay=False), help="File for a single non-console format."),
-        click.option("--output-dir", type=click.Path(file_okay=False), help="Directory for report files."),
-        click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
-                     help="Exit 1 when a failing finding is at or above this severity."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress bar and no console table."),
-    ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
+def output_options(command: Callable[..., Any] | None = None, *, fail_on_default: str = "high") -> Any:
+    """Decorate a click command with the shared output and gate options.
+
+    Usable bare (``@output_options``) or with a different ``--fail-on`` default
+    (``@output_options(fail_on_default="never")`` for re-rendering a saved result).
+    """
+
+    def decorate(cmd: Callable[..., Any]) -> Callable[..., Any]:
+        decorators = [
+            click.option(
+                "--format",
+                "formats",
+                multiple=True,
+                type=click.Choice(FORMATS),
+                default=("console",),
+                show_default=True,
+                help="Output format; repeat for several.",
+            ),
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(dir_okay=False),
+                help="File for a single non-console format.",
+            ),
+            click.option(
+                "--output-dir",
+                type=click.Path(file_okay=False),
+                help=f"Directory for report files (default {DEFAULT_OUTPUT_DIR}/ for several formats).",
+            ),
+            click.option(
+                "--template-dir",
+                type=click.Path(file_okay=False, exists=True),
+                help="Directory of Jinja templates overriding the built-in report.*.j2.",
+            ),
+            click.option(
+                "--fail-on",
+                type=click.Choice(FAIL_ON),
+                default=fail_on_default,
+                show_default=True,
+                help="Exit 1 when an unsuppressed failing finding is at or above this severity.",
+            ),
+            click.option(
+                "--baseline",
+                type=click.Path(dir_okay=False, exists=True),
+                help="Only findings not in this baseline fail the gate.",
+            ),
+            click.option(
+                "--create-baseline",
+                type=click.Path(dir_okay=False),
+                help="Record today's failing findings as the baseline file.",
+            ),
+            click.option(
+                "--waivers",
+                type=click.Path(dir_okay=False, exists=True),
+                help="YAML file of accepted risks (policy glob, resource glob, reason, owner, expires).",
+            ),
+            click.option(
+                "--evidence",
+                type=click.Path(file_okay=False),
+                help="Write an audit evidence pack (per-control JSON + SHA-256 manifest) here.",
+            ),
+            click.option(
+                "--frameworks",
+                "framework_dirs",
+                multiple=True,
+                type=click.Path(exists=True),
+                help="Extra compliance framework YAML files or directories (repeatable).",
+            ),
+            click.option("--quiet", "-q", is_flag=True, help="No progress bar and no console table."),
+        ]
+        for decorator in reversed(decorators):
+            cmd = decorator(cmd)
+        return cmd
+
+    return decorate(command) if command is not None else decorate
 
 
 def collect(kwargs: dict[str, Any]) -> OutputOptions:
     """Pop the shared output options out of a command's keyword arguments."""
     return OutputOptions(
-        formats=tuple(kwargs.pop("formats")),
-        output=kwargs.pop("output"),
-        output_dir=kwargs.pop("output_dir"),
-        fail_on=kwargs.pop("fail_on"),
-        quiet=kwargs.pop("quiet"),
+        formats=tuple(kwargs.pop("formats", ("console",))),
+        output=kwargs.pop("output", None),
+        output_dir=kwargs.pop("output_dir", None),
+        fail_on=kwargs.pop("fail_on", "high"),
+        quiet=kwargs.pop("quiet", False),
+        template_dir=kwargs.pop("template_dir", None),
+        baseline=kwargs.pop("baseline", None),
+        create_baseline=kwargs.pop("create_baseline", None),
+        waivers=kwargs.pop("waivers", None),
+        evidence=kwargs.pop("evidence", None),
+        frameworks=tuple(kwargs.pop("framework_dirs", ())),
     )
 
 
 def finish(result: ScanResult, options: OutputOptions, console: Console) -> int:
-    """Write every requested output and return the exit code (0 clean, 1 failing findings)."""
-    for fmt in options.formats:
-        if fmt == "console":
-            if not options.quiet:
-                render_console(result, console)
-            continue
-        text = json.dumps(result_to_dict(result), indent=2, default=str)
-        path = _target(options, fmt)
-        if path is None:
-            click.echo(text)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    return gate_exit_code(result, options.fail_on)
+    """Apply waivers and baseline, write every requested output and evidence, and return the exit code."""
+    from scanner.report.write import finish_scan
+
+    return finish_scan(result, options, console)
 
 
 def gate_exit_code(result: ScanResult, fail_on: str) -> int:
@@ -82,9 +155,26 @@ def gate_exit_code(result: ScanResult, fail_on: str) -> int:
     return 1 if any(f.failing and f.severity.at_least(threshold) for f in result.findings) else 0
 
 
-def _target(options: OutputOptions, fmt: str) -> Path | None:
+def output_targets(options: OutputOptions) -> dict[str, Path | None]:
+    """format → file to write (None = standard output) for every non-console format requested.
+
+    One file format with neither ``--output`` nor ``--output-dir`` goes to standard
+    output (so ``mlscan iac . --format sarif > x.sarif`` works); several go to
+    ``--output-dir`` or ``mlscan-report/``.
+    """
+    file_formats = [f for f in dict.fromkeys(options.formats) if f in FILE_FORMATS]
     if options.output:
-        return Path(options.output)
-    if options.output_dir:
-        return Path(options.output_dir) / f"mlscan.{fmt}"
-    return None
+        if len(file_formats) != 1:
+            raise click.UsageError(
+                "--output takes exactly one non-console --format; use --output-dir for several"
+            )
+        return {file_formats[0]: Path(options.output)}
+    if options.output_dir is None and len(file_formats) == 1:
+        return {file_formats[0]: None}
+    directory = Path(options.output_dir or DEFAULT_OUTPUT_DIR)
+    return {fmt: directory / FILE_FORMATS[fmt].filename for fmt in file_formats}
+
+
+def with_policy_dirs(options: OutputOptions, policy_dirs: tuple[str, ...]) -> OutputOptions:
+    """The same options, recording the user's policy directories for the evidence pack."""
+    return replace(options, policy_dirs=policy_dirs)

@@ -126,7 +126,7 @@ def load_framework_file(path: Path, errors: list[ScanError]) -> Framework | None
     problems = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if problems:
         first = problems[0]
-        line = _line_of(node, list(first.absolute_path))
+        line = line_of(node, list(first.absolute_path))
         location = "/".join(str(p) for p in first.absolute_path) or "(top level)"
         errors.append(ScanError(f"{path}:{line}", f"{location}: {first.message}", stage="compliance"))
         return None
@@ -169,7 +169,7 @@ def _first_duplicate(values: Iterable[str]) -> str | None:
     return None
 
 
-def _line_of(node: yaml.Node | None, path: list[Any]) -> int:
+def line_of(node: yaml.Node | None, path: list[Any]) -> int:
     """1-based line of the YAML node at ``path`` (or of the deepest ancestor that exists)."""
     if node is None:
         return 1

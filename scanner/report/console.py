@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 
 from scanner.model import ScanResult, Status
 from scanner.report.json_contract import summarize
+
+if TYPE_CHECKING:
+    from scanner.compliance.rollup import FrameworkResult
 
 _STATUS_STYLE = {"fail": "bold red", "unknown": "yellow", "error": "magenta", "pass": "green"}
 
@@ -40,3 +46,16 @@ def render_console(result: ScanResult, console: Console, *, show_passed: bool = 
         f"{s['suppressed']} suppressed; {s['errors']} errors",
         highlight=False,
     )
+
+
+def render_compliance_summary(frameworks: Sequence[FrameworkResult], console: Console) -> None:
+    """One line per framework: how many controls fail, are unknown, pass or were not assessed."""
+    for fr in frameworks:
+        c = fr.counts()
+        if c["fail"] + c["unknown"] + c["pass"] == 0:
+            continue
+        console.print(
+            f"{fr.framework.name} {fr.framework.version}: {c['fail']} fail, {c['unknown']} unknown, "
+            f"{c['pass']} pass, {c['not_assessed']} not assessed",
+            highlight=False,
+        )

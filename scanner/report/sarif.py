@@ -157,7 +157,12 @@ def _invocation(ctx: ReportContext) -> dict[str, Any]:
 
 def fingerprint(finding: Finding) -> str:
     """A stable id of "this policy on this resource", independent of line numbers and messages."""
-    return hashlib.sha256(f"{finding.policy_id}|{finding.resource_id}".encode()).hexdigest()
+    return fingerprint_of(finding.policy_id, finding.resource_id)
+
+
+def fingerprint_of(policy_id: str, resource_id: str) -> str:
+    """:func:`fingerprint` from the two ids (as stored in a baseline file)."""
+    return hashlib.sha256(f"{policy_id}|{resource_id}".encode()).hexdigest()
 
 
 def _pascal(title: str) -> str:

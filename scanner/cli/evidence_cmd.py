@@ -1,0 +1,59 @@
+"""``mlscan evidence verify DIR`` (and ``pack``): check an audit evidence pack against its manifest."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from scanner.evidence import verify_pack
+
+
+@click.group("evidence")
+def evidence() -> None:
+    """Audit evidence packs (written by ``mlscan iac|scan ... --evidence DIR``)."""
+
+
+@evidence.command("verify")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--expect-digest", help="SHA-256 of manifest.json recorded when the pack was written.")
+def verify(directory: str, expect_digest: str | None) -> None:
+    """Exit 0 if every file matches manifest.json; 1 on any changed, missing or added file."""
+    outcome = verify_pack(directory, expect_digest)
+    if outcome.ok:
+        click.echo(f"OK: {outcome.checked} files match {directory}/manifest.json")
+        return
+    for line in outcome.lines():
+        click.echo(line, err=True)
+    click.echo(f"FAILED: evidence pack {directory} does not match its manifest", err=True)
+    raise SystemExit(1)
+
+
+@evidence.command("pack")
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--frameworks",
+    "framework_dirs",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Extra framework YAML files or directories (repeatable).",
+)
+def pack(results: str, directory: str, framework_dirs: tuple[str, ...]) -> None:
+    """Build an evidence pack in DIRECTORY from a saved JSON result (RESULTS)."""
+    from scanner.compliance import load_frameworks, roll_up_all
+    from scanner.evidence import write_evidence_pack
+    from scanner.report.json_contract import result_from_dict
+
+    with open(results, encoding="utf-8") as handle:
+        result = result_from_dict(json.load(handle))
+    loaded = load_frameworks(framework_dirs)
+    for error in loaded.errors:
+        click.echo(f"mlscan: error: {error}", err=True)
+    try:
+        written = write_evidence_pack(directory, result, roll_up_all(loaded.frameworks, result.findings))
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"wrote {written.files} files to {written.directory}; manifest sha256 {written.manifest_sha256}"
+    )

@@ -1,0 +1,161 @@
+"""Waivers: accepted risks with an owner and an expiry date (``--waivers FILE``).
+
+A waiver names a policy id or glob, a resource glob, a reason, an owner and the
+last day it applies. Matching findings are kept in every report, marked waived
+(``Suppression(origin="waiver")``), and do not fail the gate. Once a waiver has
+expired it no longer suppresses anything and it fails the gate itself with a
+message naming it, so that accepted risks get reviewed instead of forgotten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from scanner.compliance.frameworks import line_of
+from scanner.model import Finding, ScanResult, Suppression
+
+_SCHEMA_FILE = Path(__file__).with_name("waivers.schema.json")
+
+
+class WaiverFileError(ValueError):
+    """The waivers file is unreadable or invalid; the message names file, line and reason."""
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One accepted risk."""
+
+    policy: str
+    """Policy id or shell-style glob (``MLS-NET-*``)."""
+    resource: str
+    """Glob matched against the resource id and the resource name."""
+    reason: str
+    owner: str
+    expires: dt.date
+    """Last day the waiver applies."""
+    where: str
+    """``file:line`` of the waiver, for messages."""
+
+    def matches(self, finding: Finding) -> bool:
+        """True when this waiver covers ``finding`` (policy glob and resource glob both match)."""
+        return fnmatchcase(finding.policy_id, self.policy) and (
+            fnmatchcase(finding.resource_id, self.resource)
+            or fnmatchcase(finding.resource_name, self.resource)
+        )
+
+    def expired(self, today: dt.date) -> bool:
+        """True after the expiry day."""
+        return today > self.expires
+
+    def describe(self) -> str:
+        """One line naming the waiver for gate messages."""
+        return f"waiver {self.policy} on {self.resource} ({self.where}, owner {self.owner})"
+
+
+@dataclass(frozen=True)
+class WaiverOutcome:
+    """What applying the waivers did."""
+
+    result: ScanResult
+    """The scan with waived findings marked suppressed."""
+    waived: int
+    """Findings newly suppressed by a waiver."""
+    expired: tuple[Waiver, ...]
+    unused: tuple[Waiver, ...]
+    """Valid waivers that matched no finding (candidates for removal)."""
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(_SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
+def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
+    """Parse and validate a waivers YAML file; raise :class:`WaiverFileError` naming file:line on error."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = _dates_to_text(yaml.safe_load(text))
+    except OSError as exc:
+        raise WaiverFileError(f"{path}: cannot read waivers file: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise WaiverFileError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+        raise WaiverFileError(f"{path}:{line_of(node, list(first.absolute_path))}: {where}: {first.message}")
+    waivers = []
+    for index, item in enumerate(data["waivers"]):
+        line = line_of(node, ["waivers", index])
+        try:
+            expires = dt.date.fromisoformat(item["expires"])
+        except ValueError as exc:
+            raise WaiverFileError(f"{path}:{line}: waivers/{index}/expires: {exc}") from exc
+        waivers.append(
+            Waiver(
+                policy=item["policy"],
+                resource=item.get("resource", "*"),
+                reason=item["reason"],
+                owner=item["owner"],
+                expires=expires,
+                where=f"{path}:{line}",
+            )
+        )
+    return tuple(waivers)
+
+
+def _dates_to_text(value: Any) -> Any:
+    """YAML reads ``2026-12-31`` as a date; the schema (and users) think of it as text."""
+    if isinstance(value, dict):
+        return {k: _dates_to_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_text(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def apply_waivers(
+    result: ScanResult, waivers: tuple[Waiver, ...], today: dt.date | None = None
+) -> WaiverOutcome:
+    """Mark findings covered by a valid waiver as suppressed; report expired and unused waivers.
+
+    A finding already suppressed (inline skip, baseline) keeps its first suppression.
+    Passing findings are never marked: there is nothing to accept.
+    """
+    today = today or dt.date.today()
+    active = [w for w in waivers if not w.expired(today)]
+    expired = tuple(w for w in waivers if w.expired(today))
+    used: set[int] = set()
+    findings = []
+    waived = 0
+    for finding in result.findings:
+        waiver = next((w for w in active if w.matches(finding)), None)
+        if waiver is not None:
+            used.add(id(waiver))
+        if waiver is not None and finding.suppressed is None and finding.status.value != "pass":
+            suppression = Suppression(
+                policy_id=finding.policy_id,
+                reason=waiver.reason,
+                origin="waiver",
+                owner=waiver.owner,
+                expires=waiver.expires.isoformat(),
+            )
+            finding = replace(finding, suppressed=suppression)
+            waived += 1
+        findings.append(finding)
+    unused = tuple(w for w in active if id(w) not in used)
+    return WaiverOutcome(replace(result, findings=tuple(findings)), waived, expired, unused)
