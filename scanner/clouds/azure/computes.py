@@ -26,12 +26,15 @@ def compute_facts(compute_type: str, props: Mapping[str, Any], disable_local_aut
     )
     if compute_type == "AmlCompute":
         subnet = (inner.get("subnet") or {}).get("id") or False
-        return fc.compute_facts(
+        facts = fc.compute_facts(
             local_auth_enabled=local,
             node_public_ip=bool(inner.get("enableNodePublicIp", True)),
             ssh_public=fc.cluster_ssh_public(inner.get("remoteLoginPortPublicAccess"), bool(subnet)),
             subnet=subnet,
         )
+        minimum = (inner.get("scaleSettings") or {}).get("minNodeCount", 0)
+        facts["compute.min_nodes"] = minimum if isinstance(minimum, int) else None
+        return facts
     if compute_type == "ComputeInstance":
         subnet = (inner.get("subnet") or {}).get("id") or False
         ssh = (inner.get("sshSettings") or {}).get("sshPublicAccess", "Disabled")

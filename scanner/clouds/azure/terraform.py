@@ -119,6 +119,11 @@ def map_compute_cluster(tf: TfResource, index: TfIndex) -> list[Resource]:
         ssh_public=as_bool(attrs.get("ssh_public_access_enabled"), False),
         subnet=_subnet(attrs.get("subnet_resource_id")),
     )
+    scale = block(attrs, "scale_settings")
+    minimum = None if isinstance(scale, Unknown) else (scale or {}).get("min_node_count", 0)
+    facts["compute.min_nodes"] = (
+        minimum if isinstance(minimum, int) and not isinstance(minimum, bool) else None
+    )
     return _compute(tf, index, facts)
 
 
