@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.privacy.names import Param
+from scanner.privacy.names import BOOLEAN_PARAMS, FALSE_WORDS, TRUE_WORDS, Param
 from scanner.privacy.parse import Observation, Reading
 
 STATUSES = ("dp", "claimed", "weak", "none", "unknown")
 
-_TRUE = {"", "true", "1", "yes", "y", "on", "enabled", "enable", "t"}
-_FALSE = {"false", "0", "no", "n", "off", "disabled", "disable", "f", "none"}
-_BOOLEAN = {Param.DP_ON, Param.DP_OFF, Param.POISSON}
+_TRUE = TRUE_WORDS
+_FALSE = FALSE_WORDS
+_BOOLEAN = BOOLEAN_PARAMS
 _INTEGER = {
     Param.BATCH_SIZE,
     Param.PER_DEVICE_BATCH,
@@ -174,6 +174,11 @@ def classify(reading: Reading) -> Classification:
         Param.TARGET_EPSILON in values or values.get(Param.DP_ON) is True or (sigma is not None and sigma > 0)
     ):
         status = "claimed"
+        if Param.CLIP in values and Param.TARGET_EPSILON in values:
+            picker.notes.append(
+                "clipping norm with a target ε but no noise multiplier: the library may derive σ from the target "
+                "(e.g. Opacus make_private_with_epsilon); state the noise multiplier to make DP verifiable"
+            )
     elif reading.libraries:
         status = "weak"
     else:

@@ -97,6 +97,11 @@ _GENERIC: dict[str, Param] = {
 
 _PREFIXES = ("sm_hp_",)
 
+BOOLEAN_PARAMS = frozenset({Param.DP_ON, Param.DP_OFF, Param.POISSON})
+"""Switches: a bare flag means true."""
+TRUE_WORDS = frozenset({"", "true", "1", "yes", "y", "on", "enabled", "enable", "t"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "off", "disabled", "disable", "f", "none"})
+
 
 @dataclass(frozen=True)
 class Name:

@@ -21,7 +21,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.privacy.names import Name, Param, libraries_in, recognize
+from scanner.privacy.names import (
+    BOOLEAN_PARAMS,
+    FALSE_WORDS,
+    TRUE_WORDS,
+    Name,
+    Param,
+    libraries_in,
+    recognize,
+)
 from scanner.privacy.training import TrainingInputs
 
 _PLACEHOLDER = re.compile(r"\$\{\{\s*inputs\.([A-Za-z0-9_.-]+)\s*\}\}")
@@ -135,6 +143,10 @@ def from_arguments(arguments: Sequence[str], origin: str) -> list[Observation]:
             key = token
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             value = following if following is not None and not _is_option(following) else None
+            name = recognize(key)
+            is_switch = name is not None and name.param in BOOLEAN_PARAMS
+            if is_switch and value is not None and value.strip().lower() not in TRUE_WORDS | FALSE_WORDS:
+                value = None  # "--dp train.py": a bare flag followed by a positional argument
         observation = _observe(key, value, origin)
         if observation is not None:
             found.append(observation)

@@ -334,3 +334,24 @@ def test_every_fact_name_is_in_the_vocabulary(repo_root: Path):
     vocabulary = yaml.safe_load((repo_root / "scanner/data/facts.yaml").read_text())
     facts = privacy_facts(TrainingInputs(arguments=["--noise_multiplier=1.1", "--max_grad_norm=1"]))
     assert set(facts) <= set(vocabulary)
+
+
+def test_flag_followed_by_a_positional_argument_is_still_a_flag():
+    facts = privacy_facts(TrainingInputs(arguments=["--dp", "train.py", "--lr", "0.1"]))
+    assert facts["privacy.status"] == "claimed"
+    assert facts["privacy.evidence"] == ["args.dp"]
+
+
+def test_opacus_make_private_with_epsilon_style_job_is_a_claim_with_an_explanation():
+    facts = privacy_facts(
+        TrainingInputs(
+            arguments=["--target-epsilon", "3", "--max-grad-norm", "1.0", "--target-delta", "1e-5"]
+        )
+    )
+    assert facts["privacy.status"] == "claimed"
+    assert (facts["privacy.epsilon"], facts["privacy.delta"], facts["privacy.accountant"]) == (
+        3.0,
+        1e-5,
+        "stated",
+    )
+    assert any("make_private_with_epsilon" in a for a in facts["privacy.assumptions"])
