@@ -19,6 +19,7 @@ from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.tf_identity import grants_for, identity_keys, primary_is_default
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.iac.graph import TfIndex
+from scanner.iac.plan_loader import KNOWN_AFTER_APPLY
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref, Unknown, as_bool, as_str, block, display, is_set
 from scanner.model import Resource
@@ -59,6 +60,15 @@ def _subnet(value: Any) -> str | bool | None:
     if present is None:
         return None
     return str(display(value)) if present else False
+
+
+def _computed(value: Any) -> Any:
+    """An Optional+Computed attribute the configuration leaves unset shows in a plan as known after apply.
+
+    With no configuration reference behind it (``Ref("(known after apply)")``) it is the
+    provider's choice, i.e. the omitted case, not an unknown.
+    """
+    return None if isinstance(value, Ref) and value.target == KNOWN_AFTER_APPLY else value
 
 
 def _exists(tf: TfResource) -> bool | None:
@@ -116,7 +126,7 @@ def map_compute_cluster(tf: TfResource, index: TfIndex) -> list[Resource]:
     facts = fc.compute_facts(
         local_auth_enabled=as_bool(attrs.get("local_auth_enabled"), True),
         node_public_ip=as_bool(attrs.get("node_public_ip_enabled"), True),
-        ssh_public=as_bool(attrs.get("ssh_public_access_enabled"), False),
+        ssh_public=as_bool(_computed(attrs.get("ssh_public_access_enabled")), False),
         subnet=_subnet(attrs.get("subnet_resource_id")),
     )
     scale = block(attrs, "scale_settings")
