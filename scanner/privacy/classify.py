@@ -31,6 +31,7 @@ _INTEGER = {
     Param.STEPS,
     Param.MICROBATCHES,
 }
+_DP_SPECIFIC = {Param.SIGMA, Param.CLIP, Param.TARGET_EPSILON, Param.DELTA, Param.DP_ON, Param.DP_OFF}
 # Plausible ranges (inclusive low, exclusive high) for values read under a generic name.
 _GENERIC_RANGE = {
     Param.TARGET_EPSILON: (0.01, 100.0),
@@ -184,6 +185,8 @@ def classify(reading: Reading) -> Classification:
     else:
         status = "none"
 
-    evidence = [o.line for o in picker.accepted]
+    # Batch sizes and epochs are every job's parameters: evidence only when they feed an ε.
+    shape_counts = status in ("dp", "claimed")
+    evidence = [o.line for o in picker.accepted if shape_counts or o.param in _DP_SPECIFIC]
     evidence.extend(f"library={name}" for name in reading.libraries)
     return Classification(status, dict(values), tuple(evidence), tuple(picker.notes) + reading.notes)
