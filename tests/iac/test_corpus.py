@@ -27,3 +27,18 @@ def test_corpus_ml_resource_types_are_all_seen(corpus_dir):
         rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["parses_python_hcl2"] == "yes"]
     expected = {part.rsplit("x", 1)[0] for row in rows for part in row["ml_resource_types(count)"].split(";")}
     assert expected <= {r.type for r in load.resources}
+
+
+def test_full_terraform_source_over_the_corpus_maps_ml_resources_and_keeps_going(corpus_dir):
+    from scanner.iac.scan import terraform_source
+
+    source = terraform_source([corpus_dir / "terraform"])
+    assert [e.where.rsplit("/", 1)[-1] for e in source.errors] == [
+        "vertex_ai_endpoint_private_service_connect__main.tf:2"
+    ]
+    providers = {r.provider for r in source.resources}
+    assert providers == {"aws", "azure", "gcp"}
+    ids = [r.id for r in source.resources]
+    assert len(ids) == len(set(ids)), "resource ids must be unique across modules"
+    for resource in source.resources:
+        assert resource.source.kind == "hcl" and resource.source.line, resource.id
