@@ -69,7 +69,7 @@ class Emulator:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="vertex-emulator", daemon=True
+            target=self._server.serve_forever, args=(0.05,), name="vertex-emulator", daemon=True
         )
         self._thread.start()
 
