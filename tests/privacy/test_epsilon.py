@@ -7,6 +7,8 @@ Reference run (TF Privacy MNIST tutorial): N = 60,000, batch 256, σ = 1.1, 60 e
   2.92 (σ 1.12, 60 epochs), 9.74 (σ 0.6, 30 epochs) and 1.20 (σ 1.2, 10 epochs). Those used the *older*
   RDP→(ε,δ) conversion ε = min_α rdp(α) + ln(1/δ)/(α − 1) over TF Privacy's order list; the test
   below applies that conversion explicitly to the RDP curve of the steps and q our code chose.
+- TF Privacy's Classification_Privacy tutorial: N = 60,000, batch 250, σ = 1.3, 15 epochs → "ε of 1.18"
+  (same older conversion).
 """
 
 from __future__ import annotations
@@ -53,24 +55,36 @@ def test_rdp_reference_figure_with_current_conversion():
 
 
 @pytest.mark.parametrize(
-    ("sigma", "epochs", "published", "tolerance"),
+    ("sigma", "batch", "epochs", "published", "tolerance"),
     [
-        (1.1, 60, 3.01, 0.01),  # compute_dp_sgd_privacy example
-        (1.12, 60, 2.92, 0.01),  # tutorials/README.md table, default row
-        (1.2, 10, 1.20, 0.01),  # tutorials/README.md table
-        (0.6, 30, 9.74, 0.05),  # tutorials/README.md table (published to 3 digits; we get 9.77)
+        (1.1, 256, 60, 3.01, 0.01),  # compute_dp_sgd_privacy example
+        (1.12, 256, 60, 2.92, 0.01),  # tutorials/README.md table, default row
+        (1.2, 256, 10, 1.20, 0.01),  # tutorials/README.md table
+        (0.6, 256, 30, 9.74, 0.05),  # tutorials/README.md table (published to 3 digits; we get 9.77)
+        (1.3, 250, 15, 1.18, 0.01),  # tutorials/Classification_Privacy.ipynb ("an ε value of 1.18")
     ],
 )
-def test_tf_privacy_published_figures_with_the_older_rdp_conversion(sigma, epochs, published, tolerance):
-    # The microbatch count of the table (256 = batch size, one example each) must not halve σ.
-    ours = dp_sgd_epsilon(sigma, epochs=epochs, delta=1e-5, microbatches=256, accountant="rdp", **MNIST)
+def test_tf_privacy_published_figures_with_the_older_rdp_conversion(
+    sigma, batch, epochs, published, tolerance
+):
+    # The tutorials use one example per microbatch (num_microbatches = batch size): σ must not be halved.
+    ours = dp_sgd_epsilon(
+        sigma,
+        batch_size=batch,
+        dataset_size=60_000,
+        epochs=epochs,
+        delta=1e-5,
+        microbatches=batch,
+        accountant="rdp",
+    )
     assert ours.noise_multiplier == sigma
     assert old_rdp_conversion(sigma, ours.sample_rate, ours.steps, 1e-5) == pytest.approx(
         published, abs=tolerance
     )
     # The current conversion and PLD are tighter than the published (older) figure.
     assert ours.epsilon < published
-    assert dp_sgd_epsilon(sigma, epochs=epochs, delta=1e-5, **MNIST).epsilon < ours.epsilon
+    pld = dp_sgd_epsilon(sigma, batch_size=batch, dataset_size=60_000, epochs=epochs, delta=1e-5)
+    assert pld.epsilon < ours.epsilon
 
 
 def test_microbatches_of_several_examples_halve_sigma():
