@@ -16,6 +16,7 @@ SHARED = (
     "encryption.cmk",
     "network.private",
     "network.public",
+    "network.egress_restricted",
     "logging.capture",
     "auth.mode",
     "data.sensitivity",

@@ -84,6 +84,9 @@ def endpoint_network_facts(attrs: Mapping[str, Any]) -> dict[str, Any]:
     facts: dict[str, Any] = {
         "network.private": private,
         "network.public": None if private is None else not private,
+        # Containers behind a public endpoint egress through Google's network to the internet;
+        # behind peering or PSC it depends on the customer's firewalls / VPC-SC (unknown).
+        "network.egress_restricted": False if private is False else None,
     }
     if peered and network is not None:
         facts["network.subnet"] = text(network)
