@@ -92,3 +92,37 @@ def epsilon(
         click.echo(f"effective noise multiplier: {result.noise_multiplier:g}")
     for line in result.assumptions:
         click.echo(f"assumption: {line}")
+
+
+@privacy.command()
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the summaries as JSON instead of a table.")
+def risk(results: str, as_json: bool) -> None:
+    """Show the training-data leakage risk per endpoint from a saved scan (``--format json`` output).
+
+    Uses the scan's ``privacy_risk`` section; for a result without one, joins its resources again.
+    """
+    from rich.console import Console
+
+    from scanner.privacy.risk import join_served_privacy, render_risk_table, risk_from_dict, risk_to_dict
+
+    try:
+        with open(results, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(f"{results}: not a readable mlscan JSON result ({exc})") from exc
+    if not isinstance(data, dict) or "resources" not in data:
+        raise click.UsageError(f"{results}: not an mlscan JSON result (no 'resources')")
+    if isinstance(data.get("privacy_risk"), list):
+        summaries = [risk_from_dict(item) for item in data["privacy_risk"]]
+    else:
+        from scanner.report.json_contract import result_from_dict
+
+        _, summaries = join_served_privacy(result_from_dict(data).resources)
+    if as_json:
+        click.echo(json.dumps([risk_to_dict(s) for s in summaries], indent=2, ensure_ascii=False))
+        return
+    if not summaries:
+        click.echo("no endpoints in this result")
+        return
+    render_risk_table(summaries, Console())

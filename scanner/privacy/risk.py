@@ -267,6 +267,23 @@ def risk_to_dict(summary: RiskSummary) -> dict[str, Any]:
     }
 
 
+def risk_from_dict(data: dict[str, Any]) -> RiskSummary:
+    """Rebuild a summary from :func:`risk_to_dict` output (e.g. a saved scan's ``privacy_risk``)."""
+    return RiskSummary(
+        endpoint_id=data["endpoint_id"],
+        endpoint_name=data.get("endpoint_name") or data["endpoint_id"],
+        provider=data.get("provider", ""),
+        score=float(data["score"]),
+        level=data["level"],
+        factors=tuple(data.get("factors", ())),
+        lineage=data.get("lineage", "unknown"),
+        training_jobs=tuple(data.get("training_jobs", ())),
+        privacy_status=data.get("privacy_status"),
+        epsilon=data.get("epsilon"),
+        sensitivity=data.get("sensitivity"),
+    )
+
+
 _LEVEL_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
 
 
@@ -276,9 +293,13 @@ def render_risk_table(summaries: Sequence[RiskSummary], console: Console) -> Non
 
     if not summaries:
         return
-    table = Table(title="Training-data leakage risk per endpoint", show_lines=True)
-    for column in ("Level", "Score", "Endpoint", "Training privacy", "Factors"):
-        table.add_column(column, overflow="fold")
+    table = Table(title="Training-data leakage risk per endpoint", show_lines=True, expand=True)
+    table.add_column("Level", no_wrap=True)
+    table.add_column("Score", no_wrap=True, justify="right")
+    table.add_column("Endpoint", overflow="fold", ratio=2)
+    table.add_column("Data", no_wrap=True)
+    table.add_column("Training privacy", overflow="fold", ratio=1)
+    table.add_column("Factors", overflow="fold", ratio=4)
     for s in summaries:
         privacy = s.privacy_status or "lineage unknown"
         if s.epsilon is not None:
@@ -287,6 +308,7 @@ def render_risk_table(summaries: Sequence[RiskSummary], console: Console) -> Non
             f"[{_LEVEL_STYLE.get(s.level, '')}]{s.level}[/]",
             f"{s.score:g}",
             f"{s.provider}:{s.endpoint_name}",
+            s.sensitivity or "?",
             privacy,
             "\n".join(s.factors),
         )

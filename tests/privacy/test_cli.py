@@ -71,3 +71,67 @@ def test_missing_parameters_are_a_usage_error():
     result = CliRunner().invoke(main, ["privacy", "epsilon", "--noise-multiplier", "1.1", "--epochs", "3"])
     assert result.exit_code == 2
     assert "need a sampling rate, or a batch size and a dataset size" in result.output
+
+
+def _saved_result(tmp_path, with_risk: bool):
+    from scanner.model import Resource, ScanResult, Source
+    from scanner.privacy.risk import join_served_privacy, risk_to_dict
+    from scanner.report.json_contract import result_to_dict
+
+    live = Source(kind="live")
+    resources = (
+        Resource(
+            "gcp",
+            "aiplatform",
+            "endpoint",
+            "projects/p/locations/l/endpoints/1",
+            "patients",
+            live,
+            facts={"network.public": True, "auth.mode": "iam", "exposure.neighbors": True},
+            links=("projects/p/locations/l/models/2",),
+        ),
+        Resource(
+            "gcp",
+            "aiplatform",
+            "model",
+            "projects/p/locations/l/models/2",
+            "m",
+            live,
+            links=("projects/p/locations/l/customJobs/3",),
+        ),
+        Resource(
+            "gcp",
+            "aiplatform",
+            "training_job",
+            "projects/p/locations/l/customJobs/3",
+            "j",
+            live,
+            facts={"privacy.dp": False, "privacy.status": "none", "privacy.epsilon": None},
+            tags={"data-classification": "phi"},
+        ),
+    )
+    extras = (
+        {"privacy_risk": [risk_to_dict(s) for s in join_served_privacy(resources)[1]]} if with_risk else {}
+    )
+    result = ScanResult(resources, (), (), "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", extras=extras)
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(result_to_dict(result)))
+    return path
+
+
+@pytest.mark.parametrize("with_risk", [True, False])
+def test_risk_command_reads_a_saved_result(tmp_path, with_risk):
+    path = _saved_result(tmp_path, with_risk)
+    payload = json.loads(CliRunner().invoke(main, ["privacy", "risk", str(path), "--json"]).output)
+    assert payload[0]["endpoint_name"] == "patients"
+    assert payload[0]["level"] == "critical"
+    assert "trained without DP on PHI data" in payload[0]["factors"]
+    table = CliRunner().invoke(main, ["privacy", "risk", str(path)], terminal_width=200)
+    assert table.exit_code == 0 and "patients" in table.output and "critical" in table.output
+
+
+def test_risk_command_rejects_a_non_result(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text("[1, 2]")
+    result = CliRunner().invoke(main, ["privacy", "risk", str(path)])
+    assert result.exit_code == 2 and "not an mlscan JSON result" in result.output

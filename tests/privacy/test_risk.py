@@ -245,3 +245,11 @@ def test_json_and_console_renderings():
     render_risk_table(summaries, console)
     text = console.export_text()
     assert "public-explained" in text and "critical" in text and "nearest training examples" in text
+
+
+def test_summaries_round_trip_through_json():
+    from scanner.privacy.risk import risk_from_dict
+
+    resources = [endpoint("ep/a", MODEL_DP), model(MODEL_DP, JOB_DP), job(JOB_DP, DP_JOB_FACTS)]
+    _, summaries = join_served_privacy(resources)
+    assert [risk_from_dict(json.loads(json.dumps(risk_to_dict(s)))) for s in summaries] == summaries
