@@ -1,0 +1,85 @@
+"""Partial failures: one workspace, collection or subscription failing is a ScanError; the rest is scanned."""
+
+from __future__ import annotations
+
+from azure_helpers import PROD, RESEARCH, named
+
+from scanner.clouds.azure.live import scan
+from scanner.clouds.base import LiveOptions, NullProgress
+from scanner.sandbox.arm_emulator import start_arm_emulator
+
+
+def _scan(faults, **options):
+    with start_arm_emulator(faults=faults) as emu:
+        return scan(LiveOptions(azure_endpoint=emu.url, **options), NullProgress()), list(emu.requests)
+
+
+def test_one_workspace_denied_others_scanned():
+    result, _ = _scan({"/workspaces/mlw-dev-open/": 403})
+    where = {e.where for e in result.errors}
+    assert where == {f"azure/{PROD}/mlw-dev-open"}
+    reasons = " | ".join(e.reason for e in result.errors)
+    assert "403" in reasons and "AuthorizationFailed" in reasons
+    assert all("\n" not in e.reason for e in result.errors)
+    # the denied workspace itself came from the subscription list and is still reported
+    assert named(result, "mlw-dev-open").facts["network.public"] is True
+    assert not [r for r in result.resources if "/workspaces/mlw-dev-open/" in r.id]
+    # everything else is complete
+    assert named(result, "ep-credit-dp").facts["auth.mode"] == "iam"
+    assert named(result, "gpu-research").kind == "compute"
+    assert len([r for r in result.resources if r.kind == "training_job"]) == 1
+
+
+def test_one_collection_failing_keeps_the_other_collections():
+    result, _ = _scan({"/workspaces/mlw-dev-open/jobs": 500})
+    assert [(e.where, e.reason.split(":")[0]) for e in result.errors] == [
+        (f"azure/{PROD}/mlw-dev-open", "jobs")
+    ]
+    assert "500" in result.errors[0].reason
+    assert named(result, "cpu-open").kind == "compute"
+    assert named(result, "ep-churn").kind == "endpoint"
+    assert [r.name for r in result.resources if r.kind == "training_job"] == ["train-credit-dp"]
+
+
+def test_missing_collection_404_is_reported():
+    result, _ = _scan({"/workspaces/mlw-prod-secure/onlineendpoints": 404})
+    assert len(result.errors) == 1 and "404" in result.errors[0].reason
+    assert "online endpoints" in result.errors[0].reason
+    assert named(result, "train-credit-dp").kind == "training_job"
+
+
+def test_throttled_role_assignments_make_identity_unknown_not_safe():
+    result, requests = _scan({f"/subscriptions/{PROD}/providers/Microsoft.Authorization": 429})
+    assert [e.where for e in result.errors] == [f"azure/{PROD}"]
+    assert "429" in result.errors[0].reason and "role assignments" in result.errors[0].reason
+    assert named(result, "mlw-dev-open").facts["identity.overprivileged"] is None
+    assert named(result, "cpu-open").facts["identity.overprivileged"] is None
+    # a resource with no identity has nothing to be overprivileged
+    assert named(result, "ci-open").facts["identity.overprivileged"] is False
+    # the other subscription's grants were read
+    assert named(result, "mlw-research").facts["identity.overprivileged"] is True
+    assert sum(1 for r in requests if "roleassignments" in r.path.lower()) == 2  # retry_total=0: no retries
+
+
+def test_one_subscription_failing_the_other_completes():
+    result, _ = _scan({f"/subscriptions/{RESEARCH}/providers/Microsoft.MachineLearningServices": 500})
+    assert [e.where for e in result.errors] == [f"azure/{RESEARCH}"]
+    assert "listing workspaces" in result.errors[0].reason
+    assert {r.account for r in result.resources} == {PROD}
+
+
+def test_subscription_list_failing_is_an_error_not_a_crash():
+    result, _ = _scan({"/subscriptions": 403})
+    assert result.resources == ()
+    assert [e.where for e in result.errors] == ["azure"]
+    assert "listing subscriptions" in result.errors[0].reason and "403" in result.errors[0].reason
+
+
+def test_unknown_subscription_is_reported():
+    with start_arm_emulator() as emu:
+        result = scan(
+            LiveOptions(azure_endpoint=emu.url, subscriptions=("33333333-3333-3333-3333-333333333333",)),
+            NullProgress(),
+        )
+    # the emulator knows no such subscription: an empty workspace list, no crash, no resources
+    assert result.resources == ()
