@@ -87,6 +87,10 @@ def _usable(param: Param, number: Any) -> bool:
         return True
     if param is Param.SIGMA:
         return number >= 0  # 0 is meaningful: no noise
+    if param in (Param.SAMPLE_RATE, Param.DELTA):
+        return 0 < number < 1 or (
+            param is Param.SAMPLE_RATE and number == 1
+        )  # an audio sample_rate=16000 is not q
     return number > 0  # e.g. Hugging Face max_steps=-1 means "not set"
 
 

@@ -355,3 +355,21 @@ def test_opacus_make_private_with_epsilon_style_job_is_a_claim_with_an_explanati
         "stated",
     )
     assert any("make_private_with_epsilon" in a for a in facts["privacy.assumptions"])
+
+
+def test_audio_sample_rate_is_not_a_sampling_probability():
+    facts = privacy_facts(
+        TrainingInputs(
+            arguments=[
+                "--noise_multiplier=1.1",
+                "--max_grad_norm=1",
+                "--sample_rate=16000",
+                "--batch_size=256",
+                "--dataset_size=60000",
+                "--epochs=60",
+                "--target_delta=1e-5",
+            ]
+        )
+    )
+    assert facts["privacy.epsilon"] == pytest.approx(REFERENCE_EPSILON, abs=0.015)
+    assert any(a.startswith("ignored args.sample_rate=16000") for a in facts["privacy.assumptions"])
