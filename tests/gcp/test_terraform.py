@@ -146,6 +146,9 @@ def test_workbench_metadata_hardening():
         False,
         True,
     )
+    assert facts["notebook.auto_upgrade"] is False
+    scheduled = {"gce_setup": [{"metadata": {"notebook-upgrade-schedule": "0 3 * * SUN"}}]}
+    assert mapped(tf("google_workbench_instance", scheduled))["notebook.auto_upgrade"] is True
     unknown = mapped(tf("google_workbench_instance", {"gce_setup": [{"metadata": Unknown("var.metadata")}]}))
     assert unknown["notebook.root_access"] is None
 

@@ -51,6 +51,8 @@ def map_notebooks_runtime(tf: TfResource, index: TfIndex) -> Iterable:
     facts.update(fc.key_facts((block(vm, "encryption_config") or {}).get("kms_key")))
     facts.update(_shielded(vm))
     facts.update(_metadata(vm.get("metadata")))
+    if facts["notebook.auto_upgrade"] is False:
+        facts["notebook.auto_upgrade"] = None  # managed runtimes may be upgraded by Google: cannot tell
     software = block(tf.attrs, "software_config") or {}
     if not isinstance(software, Unknown):
         facts["notebook.terminal"] = _not(as_bool(software.get("disable_terminal"), False))
@@ -114,15 +116,18 @@ def _shielded(attrs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _metadata(metadata: Any) -> dict[str, Any]:
-    """Root, terminal and downloads are on unless ``notebook-disable-*`` metadata is "true"."""
+    """Root, terminal and downloads are on unless ``notebook-disable-*`` metadata is "true";
+    auto-upgrade is on only with a ``notebook-upgrade-schedule``."""
     keys = {
         "notebook.root_access": "notebook-disable-root",
         "notebook.terminal": "notebook-disable-terminal",
         "notebook.file_downloads": "notebook-disable-downloads",
     }
     if metadata is not None and not isinstance(metadata, Mapping):
-        return dict.fromkeys(keys)
-    return {fact: _not(as_bool((metadata or {}).get(key), False)) for fact, key in keys.items()}
+        return dict.fromkeys([*keys, "notebook.auto_upgrade"])
+    facts = {fact: _not(as_bool((metadata or {}).get(key), False)) for fact, key in keys.items()}
+    facts["notebook.auto_upgrade"] = fc.present((metadata or {}).get("notebook-upgrade-schedule"))
+    return facts
 
 
 def _nested(attrs: Mapping[str, Any], *path: str) -> Mapping[str, Any]:

@@ -241,6 +241,7 @@ resource "google_workbench_instance" "research" {
       notebook-disable-root      = "true"
       notebook-disable-terminal  = "true"
       notebook-disable-downloads = "true"
+      notebook-upgrade-schedule  = "0 3 * * SUN"
     }
   }
 }
@@ -273,5 +274,6 @@ resource "google_notebooks_instance" "legacy" {
     notebook-disable-root      = "true"
     notebook-disable-terminal  = "true"
     notebook-disable-downloads = "true"
+    notebook-upgrade-schedule  = "0 3 * * SUN"
   }
 }
