@@ -137,6 +137,8 @@ def collect(kwargs: dict[str, Any]) -> OutputOptions:
         waivers=kwargs.pop("waivers", None),
         evidence=kwargs.pop("evidence", None),
         frameworks=tuple(kwargs.pop("framework_dirs", ())),
+        # Read, not popped: the policy options (scanner/cli/policy_options.py) own --policies.
+        policy_dirs=tuple(kwargs.get("policy_dirs", ())),
     )
 
 
