@@ -10,6 +10,7 @@ strong evidence, so an ordinary Adam job is never mistaken for a private one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +20,6 @@ from scanner.privacy.parse import Observation, Reading
 
 STATUSES = ("dp", "claimed", "weak", "none", "unknown")
 
-_TRUE = TRUE_WORDS
-_FALSE = FALSE_WORDS
-_BOOLEAN = BOOLEAN_PARAMS
 _INTEGER = {
     Param.BATCH_SIZE,
     Param.PER_DEVICE_BATCH,
@@ -58,11 +56,11 @@ class Classification:
 
 def convert(param: Param, value: str | None) -> Any:
     """A typed value for ``param``, or None when ``value`` cannot mean it."""
-    if param in _BOOLEAN:
+    if param in BOOLEAN_PARAMS:
         text = "" if value is None else value.strip().lower()
-        if text in _TRUE:
+        if text in TRUE_WORDS:
             return True
-        if text in _FALSE:
+        if text in FALSE_WORDS:
             return False
         return None
     if value is None:
@@ -71,7 +69,7 @@ def convert(param: Param, value: str | None) -> Any:
         number = float(value)
     except ValueError:
         return None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         return None
     if param in _INTEGER:
         if number != int(number) or number < 0:
@@ -83,14 +81,14 @@ def convert(param: Param, value: str | None) -> Any:
 def _usable(param: Param, number: Any) -> bool:
     if number is None:
         return False
-    if param in _BOOLEAN:
+    if param in BOOLEAN_PARAMS:
         return True
     if param is Param.SIGMA:
         return number >= 0  # 0 is meaningful: no noise
-    if param in (Param.SAMPLE_RATE, Param.DELTA):
-        return 0 < number < 1 or (
-            param is Param.SAMPLE_RATE and number == 1
-        )  # an audio sample_rate=16000 is not q
+    if param is Param.SAMPLE_RATE:
+        return 0 < number <= 1  # an audio sample_rate=16000 is not a sampling probability
+    if param is Param.DELTA:
+        return 0 < number < 1
     return number > 0  # e.g. Hugging Face max_steps=-1 means "not set"
 
 
@@ -102,6 +100,8 @@ class _Picker:
         self.values: dict[Param, Any] = {}
         self.accepted: list[Observation] = []
         self.notes: list[str] = []
+        self.shape_notes: list[str] = []
+        """Notes about batch / epoch parameters: only worth reporting when they feed an ε."""
 
     def pick(self, param: Param, *, generic: bool) -> bool:
         candidates = [o for o in self.observations if o.param is param and o.generic is generic]
@@ -109,7 +109,8 @@ class _Picker:
         for observation in candidates:
             value = convert(param, observation.value)
             if not _usable(param, value):
-                self.notes.append(f"ignored {observation.line}: not a usable {param.value}")
+                notes = self.notes if param in _DP_SPECIFIC else self.shape_notes
+                notes.append(f"ignored {observation.line}: not a usable {param.value}")
                 continue
             if generic:
                 low, high = _GENERIC_RANGE[param]
@@ -123,7 +124,7 @@ class _Picker:
                 self.values[param] = value
                 self.accepted.append(observation)
             elif value != self.values[param]:
-                self.notes.append(
+                (self.notes if param in _DP_SPECIFIC else self.shape_notes).append(
                     f"conflicting {param.value}: {observation.line} ignored, {chosen.line} used"
                 )
         return chosen is not None
@@ -193,4 +194,5 @@ def classify(reading: Reading) -> Classification:
     shape_counts = status in ("dp", "claimed")
     evidence = [o.line for o in picker.accepted if shape_counts or o.param in _DP_SPECIFIC]
     evidence.extend(f"library={name}" for name in reading.libraries)
-    return Classification(status, dict(values), tuple(evidence), tuple(picker.notes) + reading.notes)
+    notes = picker.notes + (picker.shape_notes if shape_counts else [])
+    return Classification(status, dict(values), tuple(evidence), tuple(notes) + reading.notes)

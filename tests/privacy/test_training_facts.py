@@ -373,3 +373,11 @@ def test_audio_sample_rate_is_not_a_sampling_probability():
     )
     assert facts["privacy.epsilon"] == pytest.approx(REFERENCE_EPSILON, abs=0.015)
     assert any(a.startswith("ignored args.sample_rate=16000") for a in facts["privacy.assumptions"])
+
+
+def test_ordinary_training_parameters_of_a_non_dp_job_make_no_noise():
+    facts = privacy_facts(
+        TrainingInputs(arguments=["--max_steps", "-1", "--sample_rate", "16000", "--epochs", "3"])
+    )
+    assert facts["privacy.status"] == "none"
+    assert facts["privacy.evidence"] == [] and facts["privacy.assumptions"] == []
