@@ -58,11 +58,14 @@ class Emulator:
         self,
         estate: Mapping[str, Any],
         *,
-        faults: Mapping[str, int] | None = None,
+        faults: Mapping[str, int | tuple[int, int]] | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> None:
         self.estate = estate
-        self.faults = dict(faults or {})
+        self.faults: dict[str, tuple[int, int | None]] = {
+            pattern: (spec, None) if isinstance(spec, int) else (int(spec[0]), int(spec[1]))
+            for pattern, spec in (faults or {}).items()
+        }
         self.page_size = page_size
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -97,9 +100,13 @@ class Emulator:
             self.requests.append(RecordedRequest(method, path, query))
 
     def fault_for(self, path: str) -> int | None:
-        """The injected HTTP status for ``path``, if a configured glob matches it."""
-        for pattern, status in self.faults.items():
-            if fnmatch.fnmatchcase(path, pattern):
+        """The injected HTTP status for ``path``, if a configured glob matches it (and has failures left)."""
+        with self._lock:
+            for pattern, (status, left) in self.faults.items():
+                if not fnmatch.fnmatchcase(path, pattern) or left == 0:
+                    continue
+                if left is not None:
+                    self.faults[pattern] = (status, left - 1)
                 return status
         return None
 
@@ -158,13 +165,14 @@ class Emulator:
 def start_vertex_emulator(
     estate_path: str | Path | None = None,
     *,
-    faults: Mapping[str, int] | None = None,
+    faults: Mapping[str, int | tuple[int, int]] | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> Emulator:
     """Start the emulator in a background thread on a free loopback port.
 
     ``faults`` maps a path glob (e.g. ``"/v1/projects/*/locations/europe-west4/*"``) to
-    the HTTP status to answer instead (403, 404, 429, 500).
+    the HTTP status to answer instead (403, 404, 429, 500), always — or ``(status, n)`` to fail
+    only the first ``n`` matching requests (a transient fault a client should retry).
     """
     path = Path(estate_path) if estate_path else default_estate_path()
     estate = json.loads(path.read_text(encoding="utf-8"))

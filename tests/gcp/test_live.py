@@ -249,3 +249,12 @@ def test_dp_sgd_custom_job_is_recognized_end_to_end(result):
     assert facts["privacy.dp"] is True
     assert facts["privacy.epsilon"] == pytest.approx(2.38, abs=0.05)
     assert by_id(result)[f"{US}/customJobs/3002"].facts["privacy.dp"] is False
+
+
+def test_transient_throttling_is_retried():
+    with start_vertex_emulator(faults={f"/v1/{US}/endpoints": (429, 1)}) as emu:
+        result = live_scan(emu, locations=("us-central1",), extra={"gcp_retry_timeout": 10})
+        calls = [r for r in emu.requests if r.path == f"/v1/{US}/endpoints"]
+    assert result.errors == ()
+    assert sum(r.kind == "endpoint" for r in result.resources) == 3
+    assert len(calls) == 3  # throttled, retried, second page
