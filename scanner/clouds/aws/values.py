@@ -16,7 +16,7 @@ from scanner.iac.values import Ref, Unknown
 
 REDACTED = "***REDACTED***"
 _SECRET_NAME = re.compile(
-    r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)", re.I
+    r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)", re.I
 )
 SENSITIVITY_KEYS = (
     "data-classification",

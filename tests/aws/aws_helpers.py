@@ -1,0 +1,35 @@
+"""Helpers shared by the AWS tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from scanner.clouds.base import LiveOptions, NullProgress, SourceResult
+
+REPO = Path(__file__).resolve().parents[2]
+REGIONS = ("us-east-1", "eu-west-1")
+
+
+def live_scan(**fields: Any) -> SourceResult:
+    """Run the real live scanner with the given LiveOptions fields."""
+    from scanner.clouds.aws.live import scan
+
+    fields.setdefault("regions", REGIONS)
+    fields.setdefault("max_workers", 8)
+    return scan(LiveOptions(**fields), NullProgress())
+
+
+def by_name(result: SourceResult, kind: str) -> dict[str, Any]:
+    """Resources of one kind keyed by name."""
+    return {r.name: r for r in result.resources if r.kind == kind}
+
+
+def load_bench_module(name: str) -> Any:
+    """Import a helper from bench/ (the proxy) without making bench a package."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
