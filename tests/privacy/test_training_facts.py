@@ -381,3 +381,18 @@ def test_ordinary_training_parameters_of_a_non_dp_job_make_no_noise():
     )
     assert facts["privacy.status"] == "none"
     assert facts["privacy.evidence"] == [] and facts["privacy.assumptions"] == []
+
+
+def test_dp_accounting_is_imported_only_when_an_epsilon_is_computed():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from scanner.privacy.training import TrainingInputs, privacy_facts\n"
+        "privacy_facts(TrainingInputs(hyperparameters={'epochs': '3', 'epsilon': '1e-8'}))\n"
+        "assert 'dp_accounting' not in sys.modules\n"
+        "privacy_facts(TrainingInputs(arguments=['--noise_multiplier=1', '--c=1', '--sample_rate=0.01', '--steps=10']))\n"
+        "assert 'dp_accounting' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
