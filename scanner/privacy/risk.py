@@ -81,7 +81,8 @@ def _served(endpoint: Resource, by_id: dict[str, Resource]) -> _Served:
         model_jobs = _linked(model, "training_job", by_id)
         if not model_jobs:
             known = False
-        jobs.extend(j for j in model_jobs if j not in jobs)
+        seen = {j.id for j in jobs}
+        jobs.extend(j for j in model_jobs if j.id not in seen)
     return _Served("known" if known else "unknown", tuple(jobs), tuple(models))
 
 
