@@ -1,0 +1,1 @@
+"""Google Vertex AI adapter: live face (aiplatform_v1 REST clients, imported lazily) and Terraform face."""
