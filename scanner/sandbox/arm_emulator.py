@@ -92,6 +92,11 @@ class _Routes:
             {"id": f"/subscriptions/{s['subscriptionId']}", "state": "Enabled", **s}
             for s in self.subscriptions
         ]
+        for sub in self.subscriptions:  # every known subscription answers its lists, if only with []
+            self._collection(f"/subscriptions/{sub['subscriptionId']}{_PROVIDER}/workspaces")
+            self._collection(
+                f"/subscriptions/{sub['subscriptionId']}/providers/Microsoft.Authorization/roleAssignments"
+            )
         for workspace in estate.get("workspaces", []):
             self._add_workspace(workspace)
         for assignment in estate.get("roleAssignments", []):

@@ -76,10 +76,9 @@ def test_subscription_list_failing_is_an_error_not_a_crash():
 
 
 def test_unknown_subscription_is_reported():
+    unknown = "33333333-3333-3333-3333-333333333333"
     with start_arm_emulator() as emu:
-        result = scan(
-            LiveOptions(azure_endpoint=emu.url, subscriptions=("33333333-3333-3333-3333-333333333333",)),
-            NullProgress(),
-        )
-    # the emulator knows no such subscription: an empty workspace list, no crash, no resources
-    assert result.resources == ()
+        result = scan(LiveOptions(azure_endpoint=emu.url, subscriptions=(unknown, RESEARCH)), NullProgress())
+    assert [e.where for e in result.errors] == [f"azure/{unknown}"]
+    assert "404" in result.errors[0].reason
+    assert {r.account for r in result.resources} == {RESEARCH}
