@@ -52,7 +52,7 @@ class RegionReader:
         operation, key, field = LISTINGS[kind]
         names: list[str] = []
         for page in self._sm.get_paginator(operation).paginate():
-            for summary in page.get(key) or ():
+            for summary in (page.get(key) if isinstance(page, Mapping) else None) or ():
                 if isinstance(summary, Mapping) and isinstance(summary.get(field), str):
                     names.append(summary[field])
         return names
@@ -148,7 +148,8 @@ class RegionReader:
         tags: list[Any] = []
         try:
             for page in self._sm.get_paginator("list_tags").paginate(ResourceArn=arn):
-                tags.extend(page.get("Tags") or ())
+                page_tags = page.get("Tags") if isinstance(page, Mapping) else None
+                tags.extend(page_tags if isinstance(page_tags, list) else ())
         except ClientError:
             return {}
         return tag_map(tags)
