@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -24,6 +23,15 @@ from scanner.compliance.frameworks import line_of
 from scanner.model import Finding, ScanResult, Suppression
 
 _SCHEMA_FILE = Path(__file__).with_name("waivers.schema.json")
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """SafeLoader that keeps ``2026-12-31`` as text, so a bad date is a schema error with a line, not a crash."""
+
+
+_DatesAsText.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
 
 
 class WaiverFileError(ValueError):
@@ -85,7 +93,7 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = _dates_to_text(yaml.safe_load(text))
+        data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a SafeLoader subclass
     except OSError as exc:
         raise WaiverFileError(f"{path}: cannot read waivers file: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
@@ -103,7 +111,8 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
         try:
             expires = dt.date.fromisoformat(item["expires"])
         except ValueError as exc:
-            raise WaiverFileError(f"{path}:{line}: waivers/{index}/expires: {exc}") from exc
+            at = line_of(node, ["waivers", index, "expires"])
+            raise WaiverFileError(f"{path}:{at}: waivers/{index}/expires: {exc}") from exc
         waivers.append(
             Waiver(
                 policy=item["policy"],
@@ -115,17 +124,6 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
             )
         )
     return tuple(waivers)
-
-
-def _dates_to_text(value: Any) -> Any:
-    """YAML reads ``2026-12-31`` as a date; the schema (and users) think of it as text."""
-    if isinstance(value, dict):
-        return {k: _dates_to_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_to_text(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def apply_waivers(
