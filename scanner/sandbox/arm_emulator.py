@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
 import threading
 import uuid
 from collections.abc import Mapping
@@ -149,6 +150,11 @@ class _Routes:
 def _make_handler(routes: _Routes, faults: Mapping[str, int], page_size: int, log: list[RecordedRequest]):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            """No Nagle delay: headers and body go out as separate writes on a kept-alive connection."""
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             """Silence the per-request log."""
