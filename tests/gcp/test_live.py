@@ -84,6 +84,13 @@ def test_models_carry_cmek_and_lineage(result):
     assert by_id(result)[f"{US}/models/2003"].facts["encryption.cmk"] is False
 
 
+def test_model_uploaded_from_a_custom_jobs_output_links_to_that_job(result):
+    model = by_id(result)[f"{US}/models/2003"]
+    assert model.raw["artifact_uri"].startswith("gs://mlscan-demo-models/patients-finetune/")
+    assert model.links == (f"{US}/customJobs/3002",)
+    assert by_id(result)[f"{EU}/models/6001"].links == ()
+
+
 def test_custom_job_without_service_account_runs_as_the_custom_code_agent(result):
     job = by_id(result)[f"{US}/customJobs/3002"]
     assert job.facts["identity.default"] is True

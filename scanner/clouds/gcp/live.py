@@ -21,6 +21,7 @@ from scanner.clouds.gcp.context import LiveContext
 from scanner.clouds.gcp.endpoints import endpoint_resource
 from scanner.clouds.gcp.iam import ProjectRoles
 from scanner.clouds.gcp.jobs import custom_job_resource, pipeline_resource
+from scanner.clouds.gcp.lineage import link_models_to_jobs
 from scanner.clouds.gcp.models import model_resource
 from scanner.model import Resource, ScanError
 
@@ -71,7 +72,7 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
     resources: list[Resource] = []
     for project, locations in located:
         for location in locations:
-            resources.extend(_build(project, location, fetched, roles, report))
+            resources.extend(link_models_to_jobs(_build(project, location, fetched, roles, report)))
     return SourceResult(resources=tuple(resources), errors=tuple(errors))
 
 
