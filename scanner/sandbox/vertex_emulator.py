@@ -186,6 +186,7 @@ def _error(status: int, message: str) -> dict[str, Any]:
 def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms stall per request
 
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             self._serve("GET")
