@@ -106,6 +106,8 @@ class Comparison:
     """agree | disagree"""
     reason: str
     checkov_fixture: bool
+    resource_id: str | None = None
+    """The mlscan resource the Checkov result was matched to."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,14 +124,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     policies = load_policies()
     kinds = source_kinds(corpus / "terraform" / "SOURCES.tsv")
-    hcl = compare(
+    hcl, hcl_findings = compare(
         checkov_results(corpus / "checkov_baseline.json", kinds),
         terraform_source([corpus / "terraform"]),
         corpus / "terraform",
         policies,
     )
     plans = sorted((corpus / "plans").glob("**/*.json"))
-    plan_rows = compare(
+    plan_rows, _ = compare(
         checkov_results(corpus / "checkov_baseline_plans.json", {}),
         terraform_source(plans),
         corpus / "plans",
@@ -141,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         render("Without Checkov's own fixtures", [c for c in hcl if not c.checkov_fixture]),
         render("Checkov's own fixtures only", [c for c in hcl if c.checkov_fixture]),
         render("Plan JSON (terraform show -json)", plan_rows),
+        render_beyond(beyond_checkov(hcl, hcl_findings), policies),
         render_timing(timing),
     ]
     text = "\n\n".join(sections)
@@ -185,8 +188,8 @@ def checkov_results(baseline: Path, kinds: Mapping[str, str]) -> list[CheckovRes
 
 def compare(
     checkov: Iterable[CheckovResult], source: SourceResult, root: Path, policies: PolicySet
-) -> list[Comparison]:
-    """One comparison row per Checkov result."""
+) -> tuple[list[Comparison], list[Finding]]:
+    """One comparison row per Checkov result, and every mlscan finding."""
     resources = list(source.resources)
     findings = evaluate_all(policies, resources)
     by_resource: dict[str, dict[str, Finding]] = defaultdict(dict)
@@ -200,7 +203,17 @@ def compare(
             resources, located, result.file, result.address
         )
         rows.append(_judge(result, resource, citing.get(result.check_id, []), by_resource))
-    return rows
+    return rows, findings
+
+
+def beyond_checkov(rows: Sequence[Comparison], findings: Sequence[Finding]) -> Counter[str]:
+    """Failing mlscan findings with no Checkov result on the same resource and policy, per policy."""
+    covered = {(r.resource_id, r.policy_id) for r in rows}
+    return Counter(
+        f.policy_id
+        for f in findings
+        if f.status.value == "fail" and (f.resource_id, f.policy_id) not in covered
+    )
 
 
 def _locate(resources: Iterable[Resource], root: Path) -> dict[tuple[str, str], Resource]:
@@ -265,7 +278,16 @@ def _judge(
 
     def row(mlscan: str, policy_id: str | None, outcome: str, reason: str) -> Comparison:
         return Comparison(
-            result.check_id, result.file, result.address, checkov, mlscan, policy_id, outcome, reason, fixture
+            result.check_id,
+            result.file,
+            result.address,
+            checkov,
+            mlscan,
+            policy_id,
+            outcome,
+            reason,
+            fixture,
+            resource.id if resource else None,
         )
 
     if not policy_ids:
@@ -451,6 +473,23 @@ def _reason_class(reason: str) -> str:
 
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "n/a"
+
+
+def render_beyond(extra: Counter[str], policies: PolicySet) -> str:
+    """Markdown: what mlscan fails on the corpus that no Checkov result speaks to."""
+    lines = [
+        "## Beyond Checkov on the same corpus",
+        "",
+        f"Failing mlscan findings with no Checkov result on the same resource and policy: {sum(extra.values())}.",
+        "",
+        "| mlscan policy | severity | failing findings | title |",
+        "|---|---|---:|---|",
+    ]
+    for policy_id, count in sorted(extra.items()):
+        policy = policies.by_id(policy_id)
+        severity = policy.severity.value if policy else ""
+        lines.append(f"| {policy_id} | {severity} | {count} | {policy.title if policy else ''} |")
+    return "\n".join(lines)
 
 
 def render_timing(timing: Mapping[str, Any]) -> str:
