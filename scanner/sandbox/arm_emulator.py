@@ -12,7 +12,8 @@ Estate file shape::
      "page_size": 2,
      "workspaces": [{<ARM workspace JSON with id>,
                      "onlineEndpoints": [{<endpoint JSON>, "deployments": [<deployment JSON>]}],
-                     "jobs": [...], "computes": [...]}],
+                     "jobs": [...], "computes": [...],
+                     "models": [{"name": "...", "versions": [{"name": "1", "properties": {"jobName": ...}}]}]}],
      "roleAssignments": [{"properties": {"scope", "roleDefinitionId", "principalId"}}]}
 
 Children need only ``name``: their ``id`` and ``type`` are derived from the parent.
@@ -39,6 +40,7 @@ _CHILDREN = {
     "onlineEndpoints": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
     "jobs": "Microsoft.MachineLearningServices/workspaces/jobs",
     "computes": "Microsoft.MachineLearningServices/workspaces/computes",
+    "models": "Microsoft.MachineLearningServices/workspaces/models",
 }
 _ERROR_CODES = {
     400: "BadRequest",
@@ -121,10 +123,17 @@ class _Routes:
         for segment, type_name in _CHILDREN.items():
             self._collection(f"{ws_id}/{segment}")
             for child in raw.get(segment, []):
-                item = {k: copy.deepcopy(v) for k, v in child.items() if k != "deployments"}
+                item = {k: copy.deepcopy(v) for k, v in child.items() if k not in ("deployments", "versions")}
                 item.setdefault("id", f"{ws_id}/{segment}/{item['name']}")
                 item.setdefault("type", type_name)
                 self._add(f"{ws_id}/{segment}", item)
+                if segment == "models":
+                    self._collection(f"{item['id']}/versions")
+                    for version in child.get("versions", []):
+                        ver = copy.deepcopy(version)
+                        ver.setdefault("id", f"{item['id']}/versions/{ver['name']}")
+                        ver.setdefault("type", f"{type_name}/versions")
+                        self._add(f"{item['id']}/versions", ver)
                 if segment == "onlineEndpoints":
                     self._collection(f"{item['id']}/deployments")
                     for deployment in child.get("deployments", []):

@@ -82,3 +82,11 @@ def test_unknown_subscription_is_reported():
     assert [e.where for e in result.errors] == [f"azure/{unknown}"]
     assert "404" in result.errors[0].reason
     assert {r.account for r in result.resources} == {RESEARCH}
+
+
+def test_unreadable_model_version_is_reported_and_the_endpoint_kept():
+    result, _ = _scan({"/models/churn/versions/2": 404})
+    assert [e.where for e in result.errors] == [f"azure/{PROD}/mlw-dev-open"]
+    assert result.errors[0].reason.startswith("model churn:2: 404")
+    assert named(result, "ep-churn").kind == "endpoint"
+    assert named(result, "churn:1").kind == "model"

@@ -19,6 +19,7 @@ def test_every_subscription_the_credential_sees_is_scanned(live):
     assert kinds.count("compute") == 6
     assert kinds.count("endpoint") == 3
     assert kinds.count("training_job") == 3  # the pipeline job only orchestrates and is skipped
+    assert kinds.count("model") == 3  # only the versions deployments serve
     assert all(r.provider == "azure" and r.service == "machinelearningservices" for r in live.resources)
 
 
@@ -182,3 +183,25 @@ def test_progress_is_reported_per_workspace(emulator):
     progress = Recorder()
     scan(LiveOptions(azure_endpoint=emulator.url, max_workers=2), progress)
     assert progress.added == {"azure workspaces": 4} and progress.done == {"azure workspaces": 4}
+
+
+def test_served_models_link_endpoints_to_their_training_jobs(live):
+    from scanner.privacy.risk import join_served_privacy
+
+    model = named(live, "credit-dp:3")
+    job = named(live, "train-credit-dp")
+    assert model.kind == "model" and model.links == (job.id,)
+    assert model.id in named(live, "ep-credit-dp").links
+    assert named(live, "churn:2").links == ()  # registered from files: no job lineage
+    joined, _ = join_served_privacy(list(live.resources))
+    endpoints = {r.name: r.facts for r in joined if r.kind == "endpoint"}
+    assert endpoints["ep-credit-dp"]["served.privacy.dp"] is True
+    assert endpoints["ep-credit-dp"]["served.privacy.epsilon"] == job.facts["privacy.epsilon"]
+    assert endpoints["ep-churn"]["served.privacy.dp"] is None  # one served version has no lineage
+
+
+def test_job_egress_follows_the_workspace_network_and_compute(live):
+    # managed network with approved outbound only covers every compute of the workspace
+    assert named(live, "train-credit-dp").facts["network.egress_restricted"] is True
+    # no managed network and a compute outside any subnet: outbound internet
+    assert named(live, "train-churn").facts["network.egress_restricted"] is False

@@ -134,3 +134,12 @@ def describe_error(exc: BaseException) -> str:
     message = getattr(error, "message", None) or text
     prefix = " ".join(p for p in (str(status) if status else "", code or "") if p)
     return f"{prefix}: {message}" if prefix else message
+
+
+def get_with_raw(operation: Callable[..., Any], *args: Any) -> tuple[Any, dict[str, Any]]:
+    """Run a single SDK get call and return the model with its raw ARM JSON."""
+
+    def keep(pipeline_response: Any, deserialized: Any, headers: Any) -> tuple[Any, dict[str, Any]]:
+        return deserialized, json.loads(pipeline_response.http_response.text())
+
+    return operation(*args, cls=keep)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
@@ -56,10 +57,20 @@ def compute_facts(compute_type: str, props: Mapping[str, Any], disable_local_aut
     return fc.compute_facts(local_auth_enabled=local, node_public_ip=None, ssh_public=None, subnet=None)
 
 
-def compute_resources(client: Any, ctx: WorkspaceContext) -> tuple[list[Resource], dict[str, list[str]]]:
-    """The workspace's computes, and compute name → principal ids (jobs run as their compute)."""
+@dataclass(frozen=True)
+class ComputeInfo:
+    """What a job needs from the compute it runs on."""
+
+    principals: tuple[str, ...]
+    """Managed identities of the compute: a job without its own identity runs as these."""
+    private: bool | None
+    """The compute sits in a customer subnet."""
+
+
+def compute_resources(client: Any, ctx: WorkspaceContext) -> tuple[list[Resource], dict[str, ComputeInfo]]:
+    """The workspace's computes, and lower-cased compute name → :class:`ComputeInfo`."""
     resources: list[Resource] = []
-    principals_by_name: dict[str, list[str]] = {}
+    infos: dict[str, ComputeInfo] = {}
     for model, raw in list_with_raw(client.compute.list, ctx.resource_group, ctx.name):
         props = raw.get("properties") or {}
         compute_type = props.get("computeType") or getattr(
@@ -68,7 +79,7 @@ def compute_resources(client: Any, ctx: WorkspaceContext) -> tuple[list[Resource
         facts = compute_facts(str(compute_type), props, props.get("disableLocalAuth"))
         identity = getattr(model, "identity", None)
         principals = identity_principals(identity)
-        principals_by_name[str(model.name).lower()] = principals
+        infos[str(model.name).lower()] = ComputeInfo(tuple(principals), facts.get("network.private"))
         facts.update(
             fc.identity_facts(principals, ctx.grants, principal_label=identity_label(identity), default=None)
         )
@@ -91,4 +102,4 @@ def compute_resources(client: Any, ctx: WorkspaceContext) -> tuple[list[Resource
                 resource_type=f"Microsoft.MachineLearningServices/workspaces/computes/{compute_type}",
             )
         )
-    return resources, principals_by_name
+    return resources, infos

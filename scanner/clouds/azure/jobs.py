@@ -13,6 +13,7 @@ from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.client import list_with_raw
+from scanner.clouds.azure.computes import ComputeInfo
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource
 from scanner.privacy.training import TrainingInputs, privacy_facts
@@ -51,8 +52,26 @@ def job_identity(
     return kind, compute_principals, True
 
 
+def job_egress(ctx: WorkspaceContext, compute_name: str, computes: Mapping[str, ComputeInfo]) -> bool | None:
+    """Whether the job's outbound internet is blocked.
+
+    A managed network with approved outbound only blocks it for every compute of the
+    workspace. Without one, serverless compute (no compute named) and computes outside a
+    customer subnet reach the internet; a compute in a customer subnet depends on that
+    network's rules, which mlscan does not read (unknown).
+    """
+    if ctx.egress_restricted is not False:
+        return ctx.egress_restricted
+    if not compute_name:
+        return False
+    info = computes.get(compute_name)
+    if info is None or info.private is None:
+        return None
+    return None if info.private else False
+
+
 def job_resource(
-    raw: Mapping[str, Any], ctx: WorkspaceContext, principals_by_compute: Mapping[str, list[str]]
+    raw: Mapping[str, Any], ctx: WorkspaceContext, computes: Mapping[str, ComputeInfo]
 ) -> Resource | None:
     """One job's facts from its ARM JSON, or None for job types that are not training."""
     props = raw.get("properties") or {}
@@ -65,9 +84,8 @@ def job_resource(
     tags = {str(k): str(v) for k, v in (props.get("tags") or raw.get("tags") or {}).items()}
     compute_id = str(props.get("computeId") or "")
     compute_name = compute_id.rstrip("/").rsplit("/", 1)[-1].lower() if compute_id else ""
-    label, principals, default = job_identity(
-        props.get("identity"), principals_by_compute.get(compute_name, [])
-    )
+    info = computes.get(compute_name)
+    label, principals, default = job_identity(props.get("identity"), list(info.principals) if info else [])
     services = props.get("services") or {}
     interactive = sorted(
         {
@@ -77,6 +95,7 @@ def job_resource(
         }
     )
     facts: dict[str, Any] = {
+        "network.egress_restricted": job_egress(ctx, compute_name, computes),
         "training.interactive_access": bool(interactive),
         "training.interactive_services": interactive,
         "data.sensitivity": fc.sensitivity(tags) or fc.sensitivity(ctx.tags),
@@ -111,13 +130,11 @@ def job_resource(
     )
 
 
-def job_resources(
-    client: Any, ctx: WorkspaceContext, principals_by_compute: Mapping[str, list[str]]
-) -> list[Resource]:
+def job_resources(client: Any, ctx: WorkspaceContext, computes: Mapping[str, ComputeInfo]) -> list[Resource]:
     """Every training job of the workspace."""
     resources = []
     for _model, raw in list_with_raw(client.jobs.list, ctx.resource_group, ctx.name):
-        resource = job_resource(raw, ctx, principals_by_compute)
+        resource = job_resource(raw, ctx, computes)
         if resource is not None:
             resources.append(resource)
     return resources

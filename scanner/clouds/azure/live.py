@@ -16,6 +16,7 @@ from scanner.clouds.azure.computes import compute_resources
 from scanner.clouds.azure.endpoints import endpoint_resources
 from scanner.clouds.azure.facts_common import Grant
 from scanner.clouds.azure.jobs import job_resources
+from scanner.clouds.azure.models import model_refs, model_resources
 from scanner.clouds.azure.rbac import subscription_grants
 from scanner.clouds.azure.workspaces import WorkspaceContext, resource_group_of, workspace_resource
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
@@ -106,7 +107,13 @@ def _workspace(
         workspace = workspace_resource(model, raw, ctx)
     except Exception as exc:  # noqa: BLE001
         return [], [ScanError(ctx.where, f"reading workspace: {exc}")]
-    ctx = WorkspaceContext(**{**ctx.__dict__, "cmk": workspace.facts.get("encryption.cmk")})
+    ctx = WorkspaceContext(
+        **{
+            **ctx.__dict__,
+            "cmk": workspace.facts.get("encryption.cmk"),
+            "egress_restricted": workspace.facts.get("network.egress_restricted"),
+        }
+    )
     resources: list[Resource] = [workspace]
     client = az.ml_client(options, cred, subscription)
 
@@ -117,8 +124,12 @@ def _workspace(
             errors.append(ScanError(ctx.where, f"{what}: {az.describe_error(exc)}"))
             return empty
 
-    computes, principals = attempt("computes", lambda: compute_resources(client, ctx), ([], {}))
+    computes, infos = attempt("computes", lambda: compute_resources(client, ctx), ([], {}))
     resources.extend(computes)
-    resources.extend(attempt("online endpoints", lambda: endpoint_resources(client, ctx), []))
-    resources.extend(attempt("jobs", lambda: job_resources(client, ctx, principals), []))
+    endpoints = attempt("online endpoints", lambda: endpoint_resources(client, ctx), [])
+    resources.extend(endpoints)
+    models, model_errors = model_resources(client, ctx, model_refs(endpoints, ctx))
+    resources.extend(models)
+    errors.extend(model_errors)
+    resources.extend(attempt("jobs", lambda: job_resources(client, ctx, infos), []))
     return resources, errors

@@ -25,6 +25,8 @@ class WorkspaceContext:
     """Role assignments of the subscription; None when they could not be read."""
     source: Source
     tags: Mapping[str, str] = field(default_factory=dict)
+    egress_restricted: bool | None = None
+    """The workspace's managed network allows approved outbound only (covers its managed computes)."""
 
     @property
     def where(self) -> str:
