@@ -1,7 +1,7 @@
 """Live face of Azure ML: ``scan(options, progress)`` reads every workspace through the azure-mgmt SDK.
 
-Read-only (list / get calls only). Work runs per subscription × workspace on a bounded
-thread pool; a subscription, workspace or child collection that fails becomes a ScanError
+Read-only (list / get calls only). Subscriptions, then workspaces, run on one thread pool
+bounded by ``options.max_workers``; a subscription, workspace or child collection that fails becomes a ScanError
 (``azure/<subscription>/<workspace>: <reason>``) and the rest of the scan goes on.
 """
 
@@ -39,15 +39,15 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
                 errors=(ScanError("azure", f"listing subscriptions: {az.describe_error(exc)}"),)
             )
     source = Source(kind="live", address=options.azure_endpoint or az.ARM_URL)
-    tasks: list[tuple[str, Any, Any, Sequence[Grant] | None]] = []
-    for subscription in subscriptions:
-        found, grants, sub_errors = _subscription(options, cred, subscription)
-        errors.extend(sub_errors)
-        tasks.extend((subscription, model, raw, grants) for model, raw in found)
-    progress.add(_LABEL, len(tasks))
     resources: list[Resource] = []
-    workers = max(1, min(options.max_workers, len(tasks) or 1))
+    workers = max(1, options.max_workers)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscan-azure") as pool:
+        tasks: list[tuple[str, Any, Any, Sequence[Grant] | None]] = []
+        listed = pool.map(lambda sub: (sub, *_subscription(options, cred, sub)), subscriptions)
+        for subscription, found, grants, sub_errors in listed:
+            errors.extend(sub_errors)
+            tasks.extend((subscription, model, raw, grants) for model, raw in found)
+        progress.add(_LABEL, len(tasks))
         futures = [pool.submit(_workspace, options, cred, source, *task) for task in tasks]
         for future in futures:
             found_resources, found_errors = future.result()
