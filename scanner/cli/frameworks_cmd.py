@@ -75,13 +75,15 @@ def show_framework(name: str, framework_dirs: tuple[str, ...], as_json: bool) ->
         raise click.ClickException(f"unknown framework {name!r}; known: {known}")
     if as_json:
         controls = [{"id": c.id, "title": c.title, "policies": list(c.policies)} for c in fw.controls]
-        click.echo(
-            json.dumps({"id": fw.id, "name": fw.name, "version": fw.version, "controls": controls}, indent=2)
-        )
+        exempt = [{"policy": pid, "reason": reason} for pid, reason in fw.not_applicable]
+        document = {"id": fw.id, "name": fw.name, "version": fw.version, "controls": controls}
+        click.echo(json.dumps({**document, "not_applicable": exempt}, indent=2))
         return
     table = Table(title=f"{fw.name} {fw.version}", caption=fw.description or None)
     for column in ("control", "title", "policies"):
         table.add_column(column, overflow="fold")
     for c in fw.controls:
         table.add_row(c.id, c.title, ", ".join(c.policies) or "[dim](not assessed: no automated policy)[/]")
+    for pid, reason in fw.not_applicable:
+        table.add_row("[dim]n/a[/]", f"{pid} is not mapped: {reason}", "")
     Console().print(table)

@@ -52,6 +52,8 @@ class Framework:
     """Clouds the framework applies to; empty = all."""
     path: str = ""
     """The file it was loaded from."""
+    not_applicable: tuple[tuple[str, str], ...] = ()
+    """(policy id, reason) for policies deliberately left unmapped: no control of this framework applies."""
 
     def policy_ids(self) -> set[str]:
         """Every policy id any control of this framework names."""
@@ -157,6 +159,7 @@ def _framework_from_data(data: dict[str, Any], path: Path) -> Framework:
         url=data.get("url", ""),
         providers=tuple(data.get("providers", ())),
         path=str(path),
+        not_applicable=tuple((item["policy"], item["reason"]) for item in data.get("not_applicable", ())),
     )
 
 
