@@ -226,3 +226,24 @@ def test_monitoring_job_definitions_are_judged_like_training_jobs(tmp_path: Path
     address = "aws_sagemaker_data_quality_job_definition.dq"
     for policy_id in ("MLS-ENC-004", "MLS-ENC-005", "MLS-ENC-006"):
         assert status[(policy_id, address)] is Status.FAIL, policy_id
+
+
+def test_registered_models_outside_sagemaker_are_judged_on_their_endpoint() -> None:
+    """A Vertex / Azure ML model has no network or identity of its own; a SageMaker model has both."""
+    unknown_identity = {
+        "identity.overprivileged": None,
+        "network.egress_restricted": None,
+        "network.private": None,
+    }
+    for provider, expected in (("aws", Status.UNKNOWN), ("gcp", None), ("azure", None)):
+        model = Resource(
+            provider=provider,
+            service="ml",
+            kind="model",
+            id=f"{provider}-model",
+            name="m",
+            source=Source(kind="live"),
+            facts=dict(unknown_identity),
+        )
+        for policy_id in ("MLS-IAM-001", "MLS-NET-007"):
+            assert _status(policy_id, model) is expected, (provider, policy_id)
