@@ -265,3 +265,15 @@ def test_transient_throttling_is_retried():
     assert result.errors == ()
     assert sum(r.kind == "endpoint" for r in result.resources) == 3
     assert len(calls) == 3  # throttled, retried, second page
+
+
+def test_missing_application_default_credentials_is_one_clear_error(monkeypatch, tmp_path):
+    from scanner.clouds.base import LiveOptions, NullProgress
+    from scanner.clouds.gcp.live import scan
+
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
+    result = scan(LiveOptions(projects=(PROJECT,)), NullProgress())
+    assert result.resources == ()
+    assert len(result.errors) == 1
+    assert result.errors[0].where == "gcp"
+    assert "missing.json" in result.errors[0].reason
