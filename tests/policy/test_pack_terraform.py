@@ -247,3 +247,11 @@ def test_registered_models_outside_sagemaker_are_judged_on_their_endpoint() -> N
         )
         for policy_id in ("MLS-IAM-001", "MLS-NET-007"):
             assert _status(policy_id, model) is expected, (provider, policy_id)
+
+
+def test_an_unreadable_job_is_never_passed_as_evidenced_dp() -> None:
+    unreadable = _job(**{"privacy.status": "unknown", "privacy.dp": None, "data.sensitivity": "phi"})
+    assert _status("MLS-PRV-003", unreadable) is None
+    assert _status("MLS-PRV-001", unreadable) is Status.UNKNOWN
+    claimed = _job(**{"privacy.status": "claimed", "privacy.dp": None, "privacy.epsilon": 3.0})
+    assert _status("MLS-PRV-003", claimed) is Status.FAIL
