@@ -8,7 +8,7 @@ as compliant where the provider default is not (CKV_AWS_122), or failing a setti
 private (CKV2_GCP_33 on Private Service Connect). Results are reported for the whole corpus and
 without Checkov's own test fixtures (``source_kind`` scanner-fixture(checkov)), which Checkov is
 tuned to. Finally mlscan is timed against the recorded Checkov timing (or a live Checkov run when
-``.bench/bin/checkov`` exists) and the ratio printed.
+``.bench/checkov/bin/checkov`` or ``.bench/bin/checkov`` exists) and the ratio printed.
 
     .venv/bin/python bench/compare_checkov.py [--corpus DIR] [--markdown FILE] [--json FILE]
 """
@@ -43,6 +43,8 @@ ML_TYPE = re.compile(
     r"^(aws_sagemaker_|azurerm_machine_learning_|google_vertex_ai_|google_notebooks_|google_workbench_)"
 )
 CHECKOV_FIXTURE_KIND = "scanner-fixture(checkov)"
+CHECKOV_BINARIES = (REPO / ".bench" / "checkov" / "bin" / "checkov", REPO / ".bench" / "bin" / "checkov")
+"""Where a Checkov installed in its own venv is looked for (live timing instead of the recorded one)."""
 
 # Why Checkov and mlscan judge a check differently, when the attribute Checkov reads was omitted:
 # check id -> (attribute path in the Terraform block, what the provider really does with it omitted).
@@ -364,8 +366,8 @@ def time_both(corpus: Path, runs: int) -> dict[str, Any]:
         "mlscan_cli_runs": [round(t, 3) for t in mlscan_times],
         "mlscan_load_and_map_seconds": round(in_process, 3),
     }
-    checkov = REPO / ".bench" / "bin" / "checkov"
-    if checkov.exists():
+    checkov = next((c for c in CHECKOV_BINARIES if c.exists()), None)
+    if checkov is not None:
         command = [
             str(checkov),
             "-d",
