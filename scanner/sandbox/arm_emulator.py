@@ -14,7 +14,8 @@ Estate file shape::
                      "onlineEndpoints": [{<endpoint JSON>, "deployments": [<deployment JSON>]}],
                      "jobs": [...], "computes": [...],
                      "models": [{"name": "...", "versions": [{"name": "1", "properties": {"jobName": ...}}]}]}],
-     "roleAssignments": [{"properties": {"scope", "roleDefinitionId", "principalId"}}]}
+     "roleAssignments": [{"properties": {"scope", "roleDefinitionId", "principalId"}}],
+     "storageAccounts": [<ARM storage account JSON with id>]}
 
 Children need only ``name``: their ``id`` and ``type`` are derived from the parent.
 """
@@ -102,6 +103,8 @@ class _Routes:
             )
         for workspace in estate.get("workspaces", []):
             self._add_workspace(workspace)
+        for account in estate.get("storageAccounts", []):
+            self.items[account["id"].lower()] = copy.deepcopy(dict(account))
         for assignment in estate.get("roleAssignments", []):
             self._add_role_assignment(assignment)
 

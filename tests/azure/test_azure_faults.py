@@ -90,3 +90,14 @@ def test_unreadable_model_version_is_reported_and_the_endpoint_kept():
     assert result.errors[0].reason.startswith("model churn:2: 404")
     assert named(result, "ep-churn").kind == "endpoint"
     assert named(result, "churn:1").kind == "model"
+
+
+def test_unreadable_storage_account_makes_storage_public_unknown():
+    result, _ = _scan({"/storageaccounts/stdevopen": 403})
+    assert [(e.where, e.reason.split(":")[0]) for e in result.errors] == [
+        (f"azure/{PROD}/mlw-dev-open", "storage account")
+    ]
+    ws = named(result, "mlw-dev-open")
+    assert ws.facts["storage.public"] is None
+    assert ws.facts["network.public"] is True
+    assert named(result, "cpu-open").kind == "compute"

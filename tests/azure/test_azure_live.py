@@ -205,3 +205,11 @@ def test_job_egress_follows_the_workspace_network_and_compute(live):
     assert named(live, "train-credit-dp").facts["network.egress_restricted"] is True
     # no managed network and a compute outside any subnet: outbound internet
     assert named(live, "train-churn").facts["network.egress_restricted"] is False
+
+
+def test_workspace_storage_account_and_instance_idle_shutdown(live):
+    assert named(live, "mlw-prod-secure").facts["storage.public"] is False  # publicNetworkAccess Disabled
+    assert named(live, "mlw-dev-open").facts["storage.public"] is True
+    assert named(live, "mlw-research").facts["storage.public"] is False  # firewall default Deny
+    assert named(live, "ci-secure").facts["compute.idle_shutdown"] is True
+    assert named(live, "ci-open").facts["compute.idle_shutdown"] is False

@@ -299,3 +299,29 @@ def test_secrets_in_attributes_are_redacted():
 def test_sensitivity_from_tags():
     (ws,) = mapped(tf(WS, "w", tags={"Data-Classification": "PHI"}))
     assert ws.facts["data.sensitivity"] == "phi"
+
+
+def test_workspace_storage_account_join():
+    ws = tf(WS, "w", storage_account_id=Ref("azurerm_storage_account.s.id"))
+    open_ = tf("azurerm_storage_account", "s")
+    assert (
+        mapped(ws, open_)[0].facts["storage.public"] is True
+    )  # public_network_access_enabled defaults to true
+    fenced = tf("azurerm_storage_account", "s", network_rules=[{"default_action": "Deny"}])
+    assert mapped(ws, fenced)[0].facts["storage.public"] is False
+    closed = tf("azurerm_storage_account", "s", public_network_access_enabled=False)
+    assert mapped(ws, closed)[0].facts["storage.public"] is False
+    rules = tf(
+        "azurerm_storage_account_network_rules",
+        "r",
+        storage_account_id=Ref("azurerm_storage_account.s.id"),
+        default_action="Deny",
+    )
+    assert mapped(ws, open_, rules)[0].facts["storage.public"] is False
+    # a storage account outside the configuration cannot be judged
+    assert mapped(tf(WS, "w", storage_account_id=Unknown("var.storage")))[0].facts["storage.public"] is None
+
+
+def test_compute_instance_idle_shutdown_is_unknown_in_terraform():
+    (ci,) = mapped(tf("azurerm_machine_learning_compute_instance", "i"))
+    assert ci.facts["compute.idle_shutdown"] is None

@@ -18,6 +18,7 @@ from scanner.clouds.base import LiveOptions
 ARM_URL = "https://management.azure.com"
 ARM_SCOPE = "https://management.azure.com/.default"
 SUBSCRIPTIONS_API = "2022-12-01"
+STORAGE_API = "2023-01-01"
 
 
 class EmulatorAuthPolicy(SansIOHTTPPolicy):
@@ -72,13 +73,8 @@ def authorization_client(options: LiveOptions, cred: Any, subscription_id: str) 
     return AuthorizationManagementClient(cred, subscription_id, **client_kwargs(options))
 
 
-def list_subscriptions(options: LiveOptions, cred: Any) -> list[str]:
-    """Ids of every subscription the credential can see (GET /subscriptions, following nextLink).
-
-    azure-mgmt-resource is not a dependency for this one call; azure-mgmt-core's ARM pipeline
-    (the same policies the management clients use) sends it.
-    """
-    from azure.core.rest import HttpRequest
+def _arm_pipeline(options: LiveOptions, cred: Any) -> tuple[Any, str]:
+    """azure-mgmt-core's ARM pipeline (the policies the management clients use) and its base URL."""
     from azure.mgmt.core import ARMPipelineClient
     from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
     from azure.mgmt.machinelearningservices._configuration import (
@@ -89,16 +85,37 @@ def list_subscriptions(options: LiveOptions, cred: Any) -> list[str]:
     base_url = kwargs.pop("base_url", ARM_URL)
     kwargs.setdefault("authentication_policy", ARMChallengeAuthenticationPolicy(cred, ARM_SCOPE))
     config = MachineLearningServicesMgmtClientConfiguration(cred, "-", **kwargs)
-    client = ARMPipelineClient(base_url=base_url, config=config)
-    url: str | None = f"{base_url}/subscriptions?api-version={SUBSCRIPTIONS_API}"
+    return ARMPipelineClient(base_url=base_url, config=config), base_url
+
+
+def arm_get(options: LiveOptions, cred: Any, path: str, api_version: str) -> dict[str, Any]:
+    """GET one ARM resource (or page) as JSON; raises HttpResponseError on an error status."""
+    from azure.core.rest import HttpRequest
+
+    client, base_url = _arm_pipeline(options, cred)
+    url = path if path.startswith("http") else f"{base_url}{path}?api-version={api_version}"
+    response = client.send_request(HttpRequest("GET", url))
+    response.raise_for_status()
+    return response.json()
+
+
+def list_subscriptions(options: LiveOptions, cred: Any) -> list[str]:
+    """Ids of every subscription the credential can see (GET /subscriptions, following nextLink).
+
+    azure-mgmt-resource is not a dependency for this one call.
+    """
     found: list[str] = []
-    while url:
-        response = client.send_request(HttpRequest("GET", url))
-        response.raise_for_status()
-        page = response.json()
+    page: dict[str, Any] | None = arm_get(options, cred, "/subscriptions", SUBSCRIPTIONS_API)
+    while page is not None:
         found.extend(item["subscriptionId"] for item in page.get("value", []))
-        url = page.get("nextLink")
+        next_link = page.get("nextLink")
+        page = arm_get(options, cred, next_link, SUBSCRIPTIONS_API) if next_link else None
     return found
+
+
+def storage_account(options: LiveOptions, cred: Any, storage_id: str) -> dict[str, Any]:
+    """The ARM JSON of a storage account (for whether a workspace's data store is public)."""
+    return arm_get(options, cred, storage_id, STORAGE_API)
 
 
 def list_with_raw(operation: Callable[..., Iterable[Any]], *args: Any) -> list[tuple[Any, dict[str, Any]]]:

@@ -13,6 +13,18 @@ from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource
 
 
+def idle_shutdown(instance: Mapping[str, Any]) -> bool:
+    """A compute instance stops itself: idleTimeBeforeShutdown set, or an enabled Stop schedule."""
+    if instance.get("idleTimeBeforeShutdown"):
+        return True
+    schedules = (instance.get("schedules") or {}).get("computeStartStop") or []
+    return any(
+        str(s.get("action", "")).lower() == "stop" and str(s.get("status", "Enabled")).lower() == "enabled"
+        for s in schedules
+        if isinstance(s, Mapping)
+    )
+
+
 def compute_facts(compute_type: str, props: Mapping[str, Any], disable_local_auth: Any) -> dict[str, Any]:
     """Facts of one compute from its ARM ``properties`` (API defaults resolved).
 
@@ -39,12 +51,14 @@ def compute_facts(compute_type: str, props: Mapping[str, Any], disable_local_aut
     if compute_type == "ComputeInstance":
         subnet = (inner.get("subnet") or {}).get("id") or False
         ssh = (inner.get("sshSettings") or {}).get("sshPublicAccess", "Disabled")
-        return fc.compute_facts(
+        facts = fc.compute_facts(
             local_auth_enabled=local,
             node_public_ip=bool(inner.get("enableNodePublicIp", True)),
             ssh_public=str(ssh).lower() == "enabled",
             subnet=subnet,
         )
+        facts["compute.idle_shutdown"] = idle_shutdown(inner)
+        return facts
     if compute_type == "AKS":
         networking = inner.get("aksNetworkingConfiguration") or {}
         subnet = networking.get("subnetId") or False

@@ -182,6 +182,15 @@ def compute_facts(
     }
 
 
+def storage_public(public_network_access: bool | None, default_action: str | None) -> bool | None:
+    """A storage account is public when public network access is on and its firewall's default is Allow."""
+    if public_network_access is None:
+        return None
+    if not public_network_access:
+        return False
+    return None if default_action is None else default_action.lower() != "deny"
+
+
 def cluster_ssh_public(remote_login: str | None, has_subnet: bool | None) -> bool | None:
     """AmlCompute remoteLoginPortPublicAccess → SSH open to the internet.
 

@@ -103,10 +103,24 @@ def _workspace(
         tags=dict(getattr(model, "tags", None) or {}),
     )
     errors: list[ScanError] = []
+
+    def attempt(what: str, call: Callable[[], T], empty: T) -> T:
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(ScanError(ctx.where, f"{what}: {az.describe_error(exc)}"))
+            return empty
+
+    storage_id = getattr(model, "storage_account", None)
+    storage = (
+        attempt("storage account", lambda: az.storage_account(options, cred, storage_id), None)
+        if (storage_id)
+        else None
+    )
     try:
-        workspace = workspace_resource(model, raw, ctx)
+        workspace = workspace_resource(model, raw, ctx, storage)
     except Exception as exc:  # noqa: BLE001
-        return [], [ScanError(ctx.where, f"reading workspace: {exc}")]
+        return [], [*errors, ScanError(ctx.where, f"reading workspace: {exc}")]
     ctx = WorkspaceContext(
         **{
             **ctx.__dict__,
@@ -116,13 +130,6 @@ def _workspace(
     )
     resources: list[Resource] = [workspace]
     client = az.ml_client(options, cred, subscription)
-
-    def attempt(what: str, call: Callable[[], T], empty: T) -> T:
-        try:
-            return call()
-        except Exception as exc:  # noqa: BLE001
-            errors.append(ScanError(ctx.where, f"{what}: {az.describe_error(exc)}"))
-            return empty
 
     computes, infos = attempt("computes", lambda: compute_resources(client, ctx), ([], {}))
     resources.extend(computes)

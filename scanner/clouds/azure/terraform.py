@@ -111,9 +111,25 @@ def map_workspace(tf: TfResource, index: TfIndex) -> list[Resource]:
         hbi=as_bool(attrs.get("high_business_impact"), False),
         private_endpoint=_private_endpoint(tf, index),
     )
+    facts["storage.public"] = _storage_public(tf, index)
     identity, keys = _identity(tf, index, primary_is_default(attrs))
     facts.update(identity)
     return [_resource(tf, "workspace", facts, links=keys)]
+
+
+def _storage_public(ws: TfResource, index: TfIndex) -> bool | None:
+    """Whether the workspace's storage account (when it is in the configuration) is public."""
+    storage = index.resolve(ws.attrs.get("storage_account_id"), ws)
+    if storage is None or storage.type != "azurerm_storage_account":
+        return None
+    rules = block(storage.attrs, "network_rules")
+    separate = index.referencing(storage, "azurerm_storage_account_network_rules")
+    if separate:
+        rules = separate[0].attrs
+    if isinstance(rules, Unknown):
+        return None
+    action = as_str((rules or {}).get("default_action"), "Allow")
+    return fc.storage_public(as_bool(storage.attrs.get("public_network_access_enabled"), True), action)
 
 
 def _workspace_of(tf: TfResource, index: TfIndex) -> TfResource | None:
@@ -147,6 +163,7 @@ def map_compute_instance(tf: TfResource, index: TfIndex) -> list[Resource]:
         ssh_public=None if isinstance(ssh, Unknown) else ssh is not None,
         subnet=_subnet(attrs.get("subnet_resource_id")),
     )
+    facts["compute.idle_shutdown"] = None  # azurerm has no idle-shutdown attribute
     return _compute(tf, index, facts)
 
 

@@ -41,7 +41,18 @@ def resource_group_of(arm_id: str) -> str:
     return parts[lowered.index("resourcegroups") + 1] if "resourcegroups" in lowered else ""
 
 
-def workspace_resource(model: Any, raw: Mapping[str, Any], ctx: WorkspaceContext) -> Resource:
+def storage_facts(storage: Mapping[str, Any] | None) -> bool | None:
+    """``storage.public`` from a storage account's ARM JSON (None when it could not be read)."""
+    if storage is None:
+        return None
+    props = storage.get("properties") or {}
+    access = str(props.get("publicNetworkAccess") or "Enabled").lower() != "disabled"
+    return fc.storage_public(access, str((props.get("networkAcls") or {}).get("defaultAction") or "Allow"))
+
+
+def workspace_resource(
+    model: Any, raw: Mapping[str, Any], ctx: WorkspaceContext, storage: Mapping[str, Any] | None = None
+) -> Resource:
     """One workspace's settings as facts.
 
     ``managedNetwork`` is read from the raw JSON: SDK 2.0.0b2 (api 2023-04-01) has no model for it.
@@ -62,6 +73,7 @@ def workspace_resource(model: Any, raw: Mapping[str, Any], ctx: WorkspaceContext
         hbi=bool(getattr(model, "hbi_workspace", False)),
         private_endpoint=bool(getattr(model, "private_endpoint_connections", None)),
     )
+    facts["storage.public"] = storage_facts(storage)
     principals = identity_principals(getattr(model, "identity", None))
     facts.update(
         fc.identity_facts(
