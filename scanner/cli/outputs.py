@@ -160,9 +160,9 @@ def gate_exit_code(result: ScanResult, fail_on: str) -> int:
 def output_targets(options: OutputOptions) -> dict[str, Path | None]:
     """format → file to write (None = standard output) for every non-console format requested.
 
-    One file format with neither ``--output`` nor ``--output-dir`` goes to standard
-    output (so ``mlscan iac . --format sarif > x.sarif`` works); several go to
-    ``--output-dir`` or ``mlscan-report/``.
+    One file format with neither ``--output`` nor ``--output-dir`` (and no console
+    table to mix with) goes to standard output, so ``mlscan iac . --format sarif > x.sarif``
+    works; otherwise files go to ``--output-dir`` or ``mlscan-report/``.
     """
     file_formats = [f for f in dict.fromkeys(options.formats) if f in FILE_FORMATS]
     if options.output:
@@ -171,7 +171,7 @@ def output_targets(options: OutputOptions) -> dict[str, Path | None]:
                 "--output takes exactly one non-console --format; use --output-dir for several"
             )
         return {file_formats[0]: Path(options.output)}
-    if options.output_dir is None and len(file_formats) == 1:
+    if options.output_dir is None and len(file_formats) == 1 and "console" not in options.formats:
         return {file_formats[0]: None}
     directory = Path(options.output_dir or DEFAULT_OUTPUT_DIR)
     return {fmt: directory / FILE_FORMATS[fmt].filename for fmt in file_formats}

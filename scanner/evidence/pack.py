@@ -69,7 +69,7 @@ def write_evidence_pack(
     _prepare(root)
     redacted = result_from_dict(redact(result_to_dict(result)))
     resources = {r.id: r for r in redacted.resources}
-    _write_json(root / "scan.json", scan_metadata(result, policy_dirs))
+    _write_json(root / "scan.json", scan_metadata(result, policy_dirs, frameworks))
     _write_json(root / "result.json", result_to_dict(redacted))
     if include_html:
         from scanner.report.human import render_html
@@ -97,8 +97,10 @@ def _prepare(root: Path) -> None:
     root.mkdir(parents=True, exist_ok=True)
 
 
-def scan_metadata(result: ScanResult, policy_dirs: Sequence[str | Path] = ()) -> dict[str, Any]:
-    """Who ran what, when, against which accounts, with which tool and policy versions."""
+def scan_metadata(
+    result: ScanResult, policy_dirs: Sequence[str | Path] = (), frameworks: Sequence[FrameworkResult] = ()
+) -> dict[str, Any]:
+    """Who ran what, when, against which accounts, with which tool, policy and framework versions."""
     accounts = sorted({(r.provider, r.account) for r in result.resources if r.account})
     return {
         "tool": _tool(),
@@ -113,6 +115,7 @@ def scan_metadata(result: ScanResult, policy_dirs: Sequence[str | Path] = ()) ->
             "evaluated": sorted({f.policy_id for f in result.findings}),
             "files": _policy_digests([policies_dir(), *map(Path, policy_dirs)]),
         },
+        "frameworks": [_framework_record(fr) for fr in frameworks],
         "counts": {
             "resources": len(result.resources),
             "findings": len(result.findings),
@@ -138,6 +141,19 @@ def _control_document(
         "suppressed": control.suppressed,
         "findings": [redact(finding_to_dict(f)) for f in control.findings],
         "resources": [redact(resource_to_dict(r)) for r in behind],
+    }
+
+
+def _framework_record(fr: FrameworkResult) -> dict[str, Any]:
+    from scanner.evidence.manifest import sha256_file
+
+    path = Path(fr.framework.path) if fr.framework.path else None
+    digest = sha256_file(path) if path is not None and path.is_file() else None
+    return {
+        "id": fr.framework.id,
+        "name": fr.framework.name,
+        "version": fr.framework.version,
+        "sha256": digest,
     }
 
 

@@ -79,6 +79,8 @@ def test_scan_metadata_says_who_what_when(pack_dir: Path) -> None:
     assert scan["policies"]["evaluated"] == ["TST-ENC-001", "TST-HRD-001", "TST-LOG-001", "TST-NET-001"]
     assert all(len(digest) == 64 for digest in scan["policies"]["files"].values())
     assert scan["operator"]["user"]
+    (framework,) = scan["frameworks"]
+    assert framework["id"] == "test-fw" and len(framework["sha256"]) == 64
 
 
 def test_verify_detects_changed_missing_and_added_files(pack_dir: Path) -> None:
