@@ -114,14 +114,14 @@ def test_single_format_goes_to_stdout(repo_root: Path) -> None:
     assert sarif_errors(json.loads(run.stdout)) == []
 
 
-def test_console_and_one_file_format_go_to_the_report_directory(repo_root: Path, tmp_path: Path) -> None:
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        run = runner.invoke(
-            main, ["iac", str(repo_root / "terraform" / "secure" / "aws"), *formats("console", "csv")]
-        )
-        assert run.exit_code == 0
-        assert (Path(cwd) / "mlscan-report" / "mlscan.csv").is_file()
+def test_console_and_one_file_format_go_to_the_report_directory(
+    repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    stack = str(repo_root / "terraform" / "secure" / "aws")
+    run = CliRunner().invoke(main, ["iac", stack, *formats("console", "csv")])
+    assert run.exit_code == 0
+    assert (tmp_path / "mlscan-report" / "mlscan.csv").is_file()
     assert "policy_id,title" not in run.stdout  # the CSV did not go to the terminal
 
 
