@@ -91,7 +91,9 @@ def test_endpoint_merged_with_deployments(live):
     assert secure.facts["network.public"] is False
     assert secure.facts["network.egress_restricted"] is True
     assert secure.facts["logging.access"] is True
-    assert secure.facts["logging.capture"] is False
+    assert secure.facts["logging.capture"] is True  # dataCollector, read from the raw JSON
+    assert secure.facts["logging.capture_encrypted"] is True  # lands in the CMK workspace's storage
+    assert (secure.facts["exposure.explanations"], secure.facts["exposure.neighbors"]) == (False, False)
     assert secure.facts["encryption.cmk"] is True  # inherits the workspace key
     assert secure.facts["availability.instance_count"] == 2
     assert any(link.endswith("/models/credit-dp/versions/3") for link in secure.links)

@@ -55,8 +55,13 @@ def test_secure_stack_is_clean():
         ep["auth.mode"],
         ep["network.public"],
         ep["network.egress_restricted"],
-        ep["logging.capture"],
-    ) == ("iam", False, True, False)
+    ) == ("iam", False, True)
+    assert (ep["logging.capture"], ep["logging.capture_encrypted"], ep["logging.access"]) == (
+        True,
+        True,
+        True,
+    )
+    assert (ep["exposure.explanations"], ep["exposure.neighbors"]) == (False, False)
     assert "azapi_resource.scoring_blue" not in found  # merged into the endpoint
 
 

@@ -231,8 +231,12 @@ def deployment_facts(deployments: Sequence[Mapping[str, Any]], workspace_cmk: bo
     workspace's storage, so they are customer-key encrypted exactly when the workspace is.
     With no deployment, egress, logging and capacity are unknown.
     """
+    # Azure ML online endpoints have no platform explanation feature (unlike SageMaker Clarify or Vertex
+    # explanation_spec): nothing configured returns attributions or neighbours to callers.
+    exposure = {"exposure.explanations": False, "exposure.neighbors": False}
     if not deployments:
         return {
+            **exposure,
             "network.egress_restricted": None,
             "logging.access": None,
             "logging.capture": None,
@@ -245,6 +249,7 @@ def deployment_facts(deployments: Sequence[Mapping[str, Any]], workspace_cmk: bo
     capacities = [(d.get("sku") or {}).get("capacity") for d in deployments]
     known = [c for c in capacities if isinstance(c, int)]
     return {
+        **exposure,
         "network.egress_restricted": egress,
         "logging.access": all(bool(p.get("appInsightsEnabled", False)) for p in props),
         "logging.capture": capture,

@@ -3,7 +3,7 @@
 # with a customer-managed key, flagged high business impact and runs as a user-assigned
 # identity holding only data-plane roles. Computes sit in a subnet without public IPs, local
 # auth or public SSH; the online endpoint takes Entra ID tokens only and its deployment has no
-# outbound internet, keeps access logs and does not collect payloads.
+# outbound internet, keeps access logs and collects payloads under the workspace's key.
 
 terraform {
   required_providers {
@@ -245,6 +245,14 @@ resource "azapi_resource" "scoring_blue" {
       model                     = "azureml:credit-dp:3"
       egressPublicNetworkAccess = "Disabled"
       appInsightsEnabled        = true
+      # requests and responses are kept for audit, in the workspace storage under its customer key
+      dataCollector = {
+        collections = {
+          request  = { dataCollectionMode = "Enabled" }
+          response = { dataCollectionMode = "Enabled" }
+        }
+        samplingRate = 1
+      }
     }
   }
 }
