@@ -8,6 +8,7 @@ Layout::
       result.json                         the full JSON result (the contract of json_contract.py)
       report.html                         the HTML report, for people
       frameworks/<framework>/summary.json control statuses of the framework
+      frameworks/<framework>/controls.csv the same, one row per control (for spreadsheets / GRC tools)
       frameworks/<framework>/controls/<nnn>-<control>.json
                                           one control: status, reason, findings, and the configuration of
                                           every resource behind it as read (secrets redacted)
@@ -79,6 +80,7 @@ def write_evidence_pack(
     for fr in frameworks:
         base = root / "frameworks" / _safe(fr.framework.id)
         _write_json(base / "summary.json", compliance_to_dict([fr])[0] | {"generated_by": _tool()})
+        (base / "controls.csv").write_text(controls_csv(fr), encoding="utf-8")
         for index, control in enumerate(fr.controls, start=1):
             name = f"{index:03d}-{_safe(control.control.id)}.json"
             _write_json(base / "controls" / name, _control_document(fr, control, resources))
@@ -155,6 +157,49 @@ def _framework_record(fr: FrameworkResult) -> dict[str, Any]:
         "version": fr.framework.version,
         "sha256": digest,
     }
+
+
+def controls_csv(fr: FrameworkResult) -> str:
+    """One row per control (Prowler-style per-framework CSV) for spreadsheets and GRC tools."""
+    import csv
+    import io
+
+    from scanner.report.csv_report import safe_cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        (
+            "framework",
+            "version",
+            "control",
+            "title",
+            "status",
+            "reason",
+            "findings",
+            "failed",
+            "suppressed",
+            "resources",
+            "policies",
+        )
+    )
+    for c in fr.controls:
+        failed = sum(1 for f in c.findings if f.status.value == "fail")
+        row = (
+            fr.framework.id,
+            fr.framework.version,
+            c.control.id,
+            c.control.title,
+            c.status.value,
+            c.reason,
+            len(c.findings),
+            failed,
+            c.suppressed,
+            len(c.resource_ids),
+            ";".join(c.control.policies),
+        )
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue()
 
 
 def _policy_digests(dirs: Sequence[Path]) -> dict[str, str]:

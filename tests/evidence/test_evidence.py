@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -35,7 +36,8 @@ def pack_dir(tmp_path: Path) -> Path:
 
 def test_pack_layout_and_control_documents(pack_dir: Path) -> None:
     files = sorted(p.relative_to(pack_dir).as_posix() for p in pack_dir.rglob("*") if p.is_file())
-    assert files[:4] == [
+    assert files[:5] == [
+        "frameworks/test-fw/controls.csv",
         "frameworks/test-fw/controls/001-C-ENC.json",
         "frameworks/test-fw/controls/002-C-NET.json",
         "frameworks/test-fw/controls/003-C-LOG.json",
@@ -60,6 +62,11 @@ def test_pack_layout_and_control_documents(pack_dir: Path) -> None:
     api = next(r for r in enc["resources"] if r["name"] == "api")
     assert api["raw"] == {"environment": {"DB_PASSWORD": REDACTED}, "client_secret": REDACTED}
     assert api["facts"]["encryption.cmk"] is False
+    rows = list(csv.DictReader((pack_dir / "frameworks/test-fw/controls.csv").open()))
+    assert [(r["control"], r["status"], r["failed"], r["suppressed"]) for r in rows[:2]] == [
+        ("C-ENC", "fail", "1", "0"),
+        ("C-NET", "fail", "2", "1"),
+    ]
     manual = json.loads((pack_dir / "frameworks/test-fw/controls/005-C-MANUAL.json").read_text())
     assert manual["status"] == "not_assessed" and manual["findings"] == []
 
@@ -85,7 +92,7 @@ def test_scan_metadata_says_who_what_when(pack_dir: Path) -> None:
 
 def test_verify_detects_changed_missing_and_added_files(pack_dir: Path) -> None:
     clean = verify_pack(pack_dir)
-    assert clean.ok and clean.checked == 10  # every file but the manifest
+    assert clean.ok and clean.checked == 11  # every file but the manifest
     control = pack_dir / "frameworks/test-fw/controls/002-C-NET.json"
     control.write_text(control.read_text().replace('"fail"', '"pass"'))
     (pack_dir / "report.html").unlink()
