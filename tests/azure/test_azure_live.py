@@ -215,3 +215,37 @@ def test_workspace_storage_account_and_instance_idle_shutdown(live):
     assert named(live, "mlw-research").facts["storage.public"] is False  # firewall default Deny
     assert named(live, "ci-secure").facts["compute.idle_shutdown"] is True
     assert named(live, "ci-open").facts["compute.idle_shutdown"] is False
+
+
+def test_job_identity_and_egress_edge_cases():
+    from scanner.clouds.azure.computes import ComputeInfo
+    from scanner.clouds.azure.facts_common import Grant
+    from scanner.clouds.azure.jobs import job_resource
+    from scanner.clouds.azure.workspaces import WorkspaceContext
+    from scanner.model import Source
+
+    ctx = WorkspaceContext(
+        subscription=PROD,
+        resource_group="rg",
+        name="ws",
+        id="/ws",
+        location=None,
+        cmk=None,
+        grants=[Grant("p-vnet", "Owner", f"/subscriptions/{PROD}")],
+        source=Source(kind="live"),
+        egress_restricted=False,
+    )
+    computes = {"vnet-cluster": ComputeInfo(("p-vnet",), True)}
+
+    def job(**props):
+        return job_resource({"name": "j", "properties": {"jobType": "Command", **props}}, ctx, computes).facts
+
+    on_vnet = job(computeId="/ws/computes/vnet-cluster")
+    assert on_vnet["network.egress_restricted"] is None  # the subnet's rules are not read
+    assert on_vnet["identity.overprivileged"] is True  # runs as the cluster's Owner identity
+    assert job()["network.egress_restricted"] is False  # serverless, no managed network
+    assert job(computeId="/ws/computes/gone")["network.egress_restricted"] is None
+    user = job(identity={"identityType": "UserIdentity"})
+    assert user["identity.overprivileged"] is None and user["identity.default"] is False
+    by_client_id = job(identity={"identityType": "Managed", "clientId": "c-1"})
+    assert by_client_id["identity.overprivileged"] is None

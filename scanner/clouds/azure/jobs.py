@@ -35,20 +35,25 @@ def job_inputs(inputs: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def job_identity(
     identity: Mapping[str, Any] | None, compute_principals: list[str]
-) -> tuple[str, list[str], bool]:
-    """(label, principal ids, runs-as-default) of a job's identity setting.
+) -> tuple[str, list[str] | None, bool]:
+    """(label, principal object ids or None when they cannot be told, runs-as-default) of a job.
 
-    Managed → the managed identity (objectId, else clientId/resourceId); UserIdentity → the
-    submitting user; AMLToken or nothing → the platform default, which on a cluster means the
-    compute's managed identity: that is whose grants the job holds.
+    Managed → its managed identity (objectId; with only a clientId / resourceId the grants cannot be
+    matched); UserIdentity → the submitting user, whoever that is; AMLToken or nothing → the
+    platform default, which on a cluster means the compute's managed identity: that is whose
+    grants the job holds.
     """
     kind = str((identity or {}).get("identityType") or "AMLToken")
     if kind.lower() == "managed":
         ident = identity or {}
-        principal = ident.get("objectId") or ident.get("clientId") or ident.get("resourceId")
-        return f"Managed:{principal or 'compute'}", [principal] if principal else compute_principals, False
+        if ident.get("objectId"):
+            return f"Managed:{ident['objectId']}", [ident["objectId"]], False
+        named = ident.get("clientId") or ident.get("resourceId")
+        if named:
+            return f"Managed:{named}", None, False
+        return "Managed:compute", compute_principals, False
     if kind.lower() == "useridentity":
-        return "UserIdentity", [], False
+        return "UserIdentity", None, False
     return kind, compute_principals, True
 
 
@@ -100,7 +105,10 @@ def job_resource(
         "training.interactive_services": interactive,
         "data.sensitivity": fc.sensitivity(tags) or fc.sensitivity(ctx.tags),
     }
-    facts.update(fc.identity_facts(principals, ctx.grants, principal_label=label, default=default))
+    if principals is None:  # a principal whose role assignments cannot be matched: unknown, never safe
+        facts.update(fc.identity_facts([label], None, principal_label=label, default=default))
+    else:
+        facts.update(fc.identity_facts(principals, ctx.grants, principal_label=label, default=default))
     facts.update(
         privacy_facts(
             TrainingInputs(
@@ -125,7 +133,7 @@ def job_resource(
         region=ctx.location,
         tags=tags,
         raw=fc.redact(raw),
-        links=tuple(dict.fromkeys([*principals, *([compute_id] if compute_id else [])])),
+        links=tuple(dict.fromkeys([*(principals or []), *([compute_id] if compute_id else [])])),
         resource_type=f"Microsoft.MachineLearningServices/workspaces/jobs/{job_type}",
     )
 
