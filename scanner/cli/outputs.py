@@ -18,11 +18,12 @@ from typing import Any
 import click
 from rich.console import Console
 
+from scanner.gate.decision import FAIL_ON
 from scanner.model import ScanResult, Severity
 from scanner.report.formats import ALL_FORMATS, FILE_FORMATS
 
 FORMATS = ALL_FORMATS
-FAIL_ON = ("critical", "high", "medium", "low", "info", "never")
+__all__ = ["FAIL_ON", "FORMATS", "OutputOptions", "collect", "finish", "output_options"]
 DEFAULT_OUTPUT_DIR = "mlscan-report"
 
 
