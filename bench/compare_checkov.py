@@ -73,8 +73,8 @@ KNOWN_REASONS: Mapping[str, str] = {
     "CKV2_GCP_27": 'disk_encryption = "GMEK" with a kms_key: the key is ignored unless disk_encryption is "CMEK" '
     "(Google-managed encryption); Checkov only checks that kms_key is set",
     "CKV2_GCP_33": "Checkov accepts only VPC peering (network); a Private Service Connect endpoint is private too",
-    "CKV2_AZURE_50": "CKV2_AZURE_50 judges the workspace's storage account; mlscan judges the workspace's "
-    "high_business_impact flag",
+    "CKV2_AZURE_50": "CKV2_AZURE_50 combines the workspace's high_business_impact flag and its storage "
+    "account's public access; mlscan judges them as MLS-HRD-009 and MLS-NET-011",
     "CKV2_AWS_68": "CKV2_AWS_68 only reads inline policies it can see on the notebook's role in the same "
     "module; mlscan also resolves managed-policy attachments and leaves an unresolvable role unknown",
 }
@@ -210,7 +210,7 @@ def compare(
 
 def beyond_checkov(rows: Sequence[Comparison], findings: Sequence[Finding]) -> Counter[str]:
     """Failing mlscan findings with no Checkov result on the same resource and policy, per policy."""
-    covered = {(r.resource_id, r.policy_id) for r in rows}
+    covered = {(r.resource_id, policy) for r in rows for policy in (r.policy_id or "").split("+")}
     return Counter(
         f.policy_id
         for f in findings
@@ -296,9 +296,8 @@ def _judge(
         return row("no-policy", None, "disagree", "no built-in policy cites this check")
     if resource is None:
         return row("no-resource", policy_ids[0], "disagree", _why_unmapped(result))
-    finding = next(
-        (by_resource[resource.id][p] for p in policy_ids if p in by_resource.get(resource.id, {})), None
-    )
+    applicable = [by_resource[resource.id][p] for p in policy_ids if p in by_resource.get(resource.id, {})]
+    finding = _worst(applicable)
     if finding is None:
         return row(
             "not-applicable", policy_ids[0], "disagree", f"no citing policy applies to {resource.kind}"
@@ -306,7 +305,15 @@ def _judge(
     status = finding.status.value
     agree = (status == "pass") == result.passed and status in ("pass", "fail")
     reason = "" if agree else _why(result, resource, finding)
-    return row(status, finding.policy_id, "agree" if agree else "disagree", reason)
+    policy_id = "+".join(sorted(f.policy_id for f in applicable))
+    return row(status, policy_id, "agree" if agree else "disagree", reason)
+
+
+def _worst(findings: Sequence[Finding]) -> Finding | None:
+    """When several policies cover one Checkov check on a resource (CKV2_AZURE_50 = HBI + storage
+    access), the resource fails if any fails, else is unknown if any is unknown."""
+    order = {"fail": 0, "error": 1, "unknown": 2, "pass": 3}
+    return min(findings, key=lambda f: order.get(f.status.value, 2), default=None)
 
 
 def _why_unmapped(result: CheckovResult) -> str:
