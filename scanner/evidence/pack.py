@@ -7,6 +7,7 @@ Layout::
       scan.json                           who / what / when: tool and policy versions, accounts, time, command
       result.json                         the full JSON result (the contract of json_contract.py)
       report.html                         the HTML report, for people
+      inputs/                             the waivers and baseline files used, when any
       frameworks/<framework>/summary.json control statuses of the framework
       frameworks/<framework>/controls.csv the same, one row per control (for spreadsheets / GRC tools)
       frameworks/<framework>/controls/<nnn>-<control>.json
@@ -33,6 +34,7 @@ from typing import Any
 from scanner import __version__
 from scanner.compliance.rollup import ControlResult, FrameworkResult
 from scanner.evidence.manifest import MANIFEST, write_manifest
+from scanner.evidence.provenance import target_revisions
 from scanner.evidence.redact import redact
 from scanner.model import Resource, ScanResult
 from scanner.paths import policies_dir
@@ -63,15 +65,23 @@ def write_evidence_pack(
     frameworks: Sequence[FrameworkResult],
     *,
     policy_dirs: Sequence[str | Path] = (),
+    inputs: Sequence[str | Path] = (),
     include_html: bool = True,
 ) -> EvidencePack:
-    """Write the pack for ``result`` into ``directory`` (emptied first if it is an earlier pack)."""
+    """Write the pack for ``result`` into ``directory`` (emptied first if it is an earlier pack).
+
+    ``inputs`` are files that shaped the verdict (the waivers file, the baseline): they are
+    copied under ``inputs/`` so the accepted risks are part of the evidence.
+    """
     root = Path(directory)
     _prepare(root)
     redacted = result_from_dict(redact(result_to_dict(result)))
     resources = {r.id: r for r in redacted.resources}
     _write_json(root / "scan.json", scan_metadata(result, policy_dirs, frameworks))
     _write_json(root / "result.json", result_to_dict(redacted))
+    for source in map(Path, inputs):
+        (root / "inputs").mkdir(exist_ok=True)
+        shutil.copyfile(source, root / "inputs" / source.name)
     if include_html:
         from scanner.report.human import render_html
 
@@ -107,7 +117,7 @@ def scan_metadata(
     return {
         "tool": _tool(),
         "command": result.command,
-        "targets": list(result.targets),
+        "targets": target_revisions(result.targets),
         "started_at": result.started_at,
         "finished_at": result.finished_at,
         "pack_created_at": _now(),

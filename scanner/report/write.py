@@ -89,7 +89,10 @@ def finish_scan(result: ScanResult, options: OutputOptions, console: Console) ->
         from scanner.evidence import write_evidence_pack
 
         try:
-            pack = write_evidence_pack(options.evidence, result, frameworks, policy_dirs=options.policy_dirs)
+            used = [p for p in (options.waivers, options.baseline or options.create_baseline) if p]
+            pack = write_evidence_pack(
+                options.evidence, result, frameworks, policy_dirs=options.policy_dirs, inputs=used
+            )
         except FileExistsError as exc:
             click.echo(f"mlscan: error: {exc}", err=True)
             return USAGE_ERROR

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -153,21 +154,21 @@ def test_redact_keeps_names_and_setting_facts() -> None:
 
 def test_cli_evidence_from_iac_then_verify(tmp_path: Path) -> None:
     pack = tmp_path / "evidence"
-    run = CliRunner().invoke(
-        main,
-        [
-            "iac",
-            str(REPO / "terraform" / "insecure" / "gcp"),
-            "-q",
-            "--fail-on",
-            "never",
-            "--evidence",
-            str(pack),
-        ],
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n  - {policy: MLS-HRD-*, reason: lab stack, owner: sec@example.com, expires: 2999-01-01}\n"
     )
+    stack = REPO / "terraform" / "insecure" / "gcp"
+    args = ["iac", str(stack), "-q", "--fail-on", "never", "--waivers", str(waivers), "--evidence", str(pack)]
+    run = CliRunner().invoke(main, args)
     assert run.exit_code == 0, run.output
     hipaa = pack / "frameworks" / "hipaa-security-rule" / "summary.json"
     assert json.loads(hipaa.read_text())["counts"]["fail"] > 0
+    assert (pack / "inputs" / "waivers.yaml").read_text() == waivers.read_text()
+    (target,) = json.loads((pack / "scan.json").read_text())["targets"]
+    assert target["target"] == str(stack)
+    if shutil.which("git") and (REPO / ".git").exists():
+        assert len(target["commit"]) == 40 and isinstance(target["dirty"], bool)
     ok = CliRunner().invoke(main, ["evidence", "verify", str(pack)])
     assert ok.exit_code == 0 and ok.output.startswith("OK: ")
     (pack / "scan.json").write_text("{}")
