@@ -55,7 +55,8 @@ def test_every_builtin_policy_is_mapped_or_declared_not_applicable(framework_id:
 @pytest.mark.parametrize("framework_id", CORE)
 def test_core_frameworks_map_almost_everything(framework_id: str) -> None:
     fw = framework(framework_id)
-    assert len(fw.not_applicable) <= 2, "not applicable is for genuine exceptions (cost, availability)"
+    limit = len(builtin_policies()) // 10
+    assert len(fw.not_applicable) <= limit, "not applicable is for genuine exceptions (cost, availability)"
 
 
 @pytest.mark.parametrize("framework_id", ["mitre-atlas", "owasp-ml-top-10"])
