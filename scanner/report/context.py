@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from scanner.compliance.rollup import FrameworkResult, controls_by_policy
@@ -24,11 +25,9 @@ class ReportContext:
 
     def controls_for(self, policy_id: str) -> list[str]:
         """``framework:control`` ids the policy evidences, for per-finding columns."""
-        return self._by_policy().get(policy_id, [])
+        return self._by_policy.get(policy_id, [])
 
+    @cached_property
     def _by_policy(self) -> dict[str, list[str]]:
-        cached = self.__dict__.get("_by_policy_cache")
-        if cached is None:
-            cached = controls_by_policy([fr.framework for fr in self.frameworks])
-            object.__setattr__(self, "_by_policy_cache", cached)
-        return cached
+        # cached_property writes the instance __dict__ directly, so it works on a frozen dataclass.
+        return controls_by_policy([fr.framework for fr in self.frameworks])
