@@ -59,6 +59,9 @@ class AwsProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = (
+                True  # headers and body go out in separate writes: avoid 40 ms ACK stalls
+            )
 
             def log_message(self, *args: object) -> None:  # quiet
                 return

@@ -10,8 +10,9 @@ inline ``Action: "*"`` policy instead (same verdict, different evidence).
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -61,14 +62,25 @@ SCALES = {
 
 
 def seed_aws(
-    endpoint_url: str | None, *, scale: str = "demo", regions: Sequence[str] | None = None, workers: int = 16
+    endpoint_url: str | None,
+    *,
+    scale: str = "demo",
+    regions: Sequence[str] | None = None,
+    per_region: Mapping[str, int] | None = None,
+    workers: int = 16,
 ) -> dict[str, Any]:
-    """Create the estate and return what was created (account, regions, counts, notable names)."""
+    """Create the estate and return what was created (account, regions, counts, role ARNs).
+
+    ``scale`` picks a preset (``demo``, ``bench``); ``regions`` and ``per_region`` (keys
+    endpoints / training_jobs / notebooks / domains) override it.
+    """
     import boto3
 
     plan = SCALES[scale]
     if regions:
-        plan = Scale(tuple(regions), plan.endpoints, plan.training_jobs, plan.notebooks, plan.domains)
+        plan = dataclasses.replace(plan, regions=tuple(regions))
+    if per_region:
+        plan = dataclasses.replace(plan, **dict(per_region))
     session = boto3.Session(region_name=plan.regions[0])
     kwargs = {"endpoint_url": endpoint_url} if endpoint_url else {}
     account = session.client("sts", **kwargs).get_caller_identity()["Account"]
