@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +56,3 @@ def render_json(ctx: ReportContext) -> dict[str, Any]:
     if ctx.frameworks:
         data["compliance"] = compliance_to_dict(ctx.frameworks)
     return data
-
-
-def renderer_for(name: str) -> Callable[[ReportContext], str]:
-    """The text renderer of format ``name`` (KeyError for unknown names)."""
-    return FILE_FORMATS[name].render
