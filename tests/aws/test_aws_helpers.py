@@ -100,3 +100,16 @@ def test_lineage_paths() -> None:
         ["s3://b/out/j/output/model.tar.gz"],
         ["arn:aws:sagemaker:us-east-1:1:model-package/p/1"],
     )
+
+
+def test_sdk_is_imported_lazily() -> None:
+    """Importing either face must not load boto3: `mlscan iac` and other clouds never pay for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, scanner.clouds.aws.terraform, scanner.clouds.aws.live, scanner.sandbox.aws_estate;"
+        "print(any(m.split('.')[0] in ('boto3', 'botocore', 'moto') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
