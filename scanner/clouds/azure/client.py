@@ -16,7 +16,6 @@ from azure.core.pipeline.policies import SansIOHTTPPolicy
 from scanner.clouds.base import LiveOptions
 
 ARM_URL = "https://management.azure.com"
-ARM_SCOPE = "https://management.azure.com/.default"
 SUBSCRIPTIONS_API = "2022-12-01"
 STORAGE_API = "2023-01-01"
 
@@ -73,28 +72,17 @@ def authorization_client(options: LiveOptions, cred: Any, subscription_id: str) 
     return AuthorizationManagementClient(cred, subscription_id, **client_kwargs(options))
 
 
-def _arm_pipeline(options: LiveOptions, cred: Any) -> tuple[Any, str]:
-    """azure-mgmt-core's ARM pipeline (the policies the management clients use) and its base URL."""
-    from azure.mgmt.core import ARMPipelineClient
-    from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
-    from azure.mgmt.machinelearningservices._configuration import (
-        MachineLearningServicesMgmtClientConfiguration,
-    )
-
-    kwargs = client_kwargs(options)
-    base_url = kwargs.pop("base_url", ARM_URL)
-    kwargs.setdefault("authentication_policy", ARMChallengeAuthenticationPolicy(cred, ARM_SCOPE))
-    config = MachineLearningServicesMgmtClientConfiguration(cred, "-", **kwargs)
-    return ARMPipelineClient(base_url=base_url, config=config), base_url
-
-
 def arm_get(options: LiveOptions, cred: Any, path: str, api_version: str) -> dict[str, Any]:
-    """GET one ARM resource (or page) as JSON; raises HttpResponseError on an error status."""
+    """GET one ARM resource (or page) as JSON through a management client's own pipeline.
+
+    ``path`` is an ARM id (relative to the ARM base URL) or a full ``nextLink``. Raises
+    HttpResponseError on an error status.
+    """
     from azure.core.rest import HttpRequest
 
-    client, base_url = _arm_pipeline(options, cred)
-    url = path if path.startswith("http") else f"{base_url}{path}?api-version={api_version}"
-    response = client.send_request(HttpRequest("GET", url))
+    client = ml_client(options, cred, "-")
+    url = path if path.startswith("http") else f"{path}?api-version={api_version}"
+    response = client._send_request(HttpRequest("GET", url))  # noqa: SLF001 - the SDK's documented raw-call hook
     response.raise_for_status()
     return response.json()
 
