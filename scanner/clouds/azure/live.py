@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from scanner.clouds.azure import client as az
@@ -57,7 +58,9 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
     return SourceResult(resources=tuple(resources), errors=tuple(errors))
 
 
-def _subscription(options: LiveOptions, cred: Any, subscription: str):
+def _subscription(
+    options: LiveOptions, cred: Any, subscription: str
+) -> tuple[list[tuple[Any, dict]], list[Grant] | None, list[ScanError]]:
     """Workspaces and role assignments of one subscription (each may fail on its own)."""
     errors: list[ScanError] = []
     workspaces: list[tuple[Any, dict]] = []
@@ -112,21 +115,17 @@ def _workspace(
             return empty
 
     storage_id = getattr(model, "storage_account", None)
-    storage = (
-        attempt("storage account", lambda: az.storage_account(options, cred, storage_id), None)
-        if (storage_id)
-        else None
-    )
+    storage = None
+    if storage_id:
+        storage = attempt("storage account", lambda: az.storage_account(options, cred, storage_id), None)
     try:
         workspace = workspace_resource(model, raw, ctx, storage)
     except Exception as exc:  # noqa: BLE001
         return [], [*errors, ScanError(ctx.where, f"reading workspace: {exc}")]
-    ctx = WorkspaceContext(
-        **{
-            **ctx.__dict__,
-            "cmk": workspace.facts.get("encryption.cmk"),
-            "egress_restricted": workspace.facts.get("network.egress_restricted"),
-        }
+    ctx = replace(
+        ctx,
+        cmk=workspace.facts.get("encryption.cmk"),
+        egress_restricted=workspace.facts.get("network.egress_restricted"),
     )
     resources: list[Resource] = [workspace]
     client = az.ml_client(options, cred, subscription)
