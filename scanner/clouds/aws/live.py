@@ -10,9 +10,10 @@ One account, region or call failing becomes a ScanError; the rest of the scan co
 from __future__ import annotations
 
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,16 +93,29 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
 
 
 def _run(tasks: Iterable[Callable[[], TaskResult]], result: TaskResult, workers: int) -> None:
-    """Run tasks and their follow-ups in one pool until none is left."""
+    """Run tasks and their follow-ups in one pool until none is left.
+
+    Completions arrive on a queue (O(1) each); ``concurrent.futures.wait`` over thousands of
+    pending futures would re-scan all of them on every completion.
+    """
+    done: queue.SimpleQueue[Future[TaskResult]] = queue.SimpleQueue()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscan-aws") as pool:
-        pending: set[Future[TaskResult]] = {pool.submit(task) for task in tasks}
+        pending = 0
+
+        def submit(task: Callable[[], TaskResult]) -> None:
+            nonlocal pending
+            pending += 1
+            pool.submit(task).add_done_callback(done.put)
+
+        for task in tasks:
+            submit(task)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                out = future.result()
-                result.resources.extend(out.resources)
-                result.errors.extend(out.errors)
-                pending.update(pool.submit(task) for task in out.more)
+            out = done.get().result()
+            pending -= 1
+            result.resources.extend(out.resources)
+            result.errors.extend(out.errors)
+            for task in out.more:
+                submit(task)
 
 
 def _account_specs(options: LiveOptions, base: Clients, home: str) -> list[acc.AccountSpec]:
