@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from scanner.evidence import verify_pack
@@ -41,19 +39,19 @@ def verify(directory: str, expect_digest: str | None) -> None:
 )
 def pack(results: str, directory: str, framework_dirs: tuple[str, ...]) -> None:
     """Build an evidence pack in DIRECTORY from a saved JSON result (RESULTS)."""
+    from scanner.cli.report_cmd import load_results
     from scanner.compliance import load_frameworks, roll_up_all
     from scanner.evidence import write_evidence_pack
-    from scanner.report.json_contract import result_from_dict
 
-    with open(results, encoding="utf-8") as handle:
-        result = result_from_dict(json.load(handle))
+    result = load_results(results)
     loaded = load_frameworks(framework_dirs)
     for error in loaded.errors:
         click.echo(f"mlscan: error: {error}", err=True)
     try:
         written = write_evidence_pack(directory, result, roll_up_all(loaded.frameworks, result.findings))
     except FileExistsError as exc:
-        raise click.ClickException(str(exc)) from exc
+        click.echo(f"mlscan: error: {exc}", err=True)
+        raise SystemExit(2) from exc
     click.echo(
         f"wrote {written.files} files to {written.directory}; manifest sha256 {written.manifest_sha256}"
     )

@@ -72,7 +72,8 @@ def show_framework(name: str, framework_dirs: tuple[str, ...], as_json: bool) ->
     fw = loaded.get(name)
     if fw is None:
         known = ", ".join(sorted(f.id for f in loaded.frameworks))
-        raise click.ClickException(f"unknown framework {name!r}; known: {known}")
+        click.echo(f"mlscan: error: unknown framework {name!r}; known: {known}", err=True)
+        raise SystemExit(2)
     if as_json:
         controls = [{"id": c.id, "title": c.title, "policies": list(c.policies)} for c in fw.controls]
         exempt = [{"policy": pid, "reason": reason} for pid, reason in fw.not_applicable]

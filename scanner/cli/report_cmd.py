@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
 
 from scanner.cli.outputs import collect, finish, output_options
+from scanner.model import ScanResult
 from scanner.report.json_contract import result_from_dict
 
 
@@ -22,12 +23,23 @@ def report(results: str, **kwargs: Any) -> None:
     re-gated; by default (--fail-on never) the exit code is 0.
     """
     options = collect(kwargs)
-    try:
-        with open(results, encoding="utf-8") as handle:
-            data = json.load(handle)
-        result = result_from_dict(data)
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(f"{results}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
-    except (KeyError, TypeError, ValueError) as exc:
-        raise click.ClickException(f"{results}: not an mlscan JSON result: {exc!r}") from exc
+    result = load_results(results)
     raise SystemExit(finish(result, options, Console(stderr=False)))
+
+
+def load_results(path: str) -> ScanResult:
+    """A saved JSON result as a ScanResult; exit 2 with a located one-line error when it is not one."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        return result_from_dict(data)
+    except json.JSONDecodeError as exc:
+        _input_error(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        _input_error(f"{path}: not an mlscan JSON result: {exc!r}")
+
+
+def _input_error(message: str) -> NoReturn:
+    """Exit 2 (input error, nothing rendered) with a one-line message on standard error."""
+    click.echo(f"mlscan: error: {message}", err=True)
+    raise SystemExit(2)

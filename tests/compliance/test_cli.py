@@ -41,8 +41,8 @@ def test_show_prints_controls_and_marks_manual_ones(tmp_path: Path) -> None:
 
 def test_unknown_framework_is_a_clear_error() -> None:
     out = CliRunner().invoke(main, ["frameworks", "show", "nope"])
-    assert out.exit_code == 1
-    assert "unknown framework 'nope'" in out.output
+    assert out.exit_code == 2
+    assert "unknown framework 'nope'" in out.stderr
 
 
 def test_broken_user_file_exits_2_with_location(tmp_path: Path) -> None:

@@ -182,3 +182,11 @@ def test_cli_evidence_pack_from_saved_result(tmp_path: Path) -> None:
     run = CliRunner().invoke(main, ["evidence", "pack", str(saved), str(tmp_path / "pack")])
     assert run.exit_code == 0 and "manifest sha256" in run.output
     assert verify_pack(tmp_path / "pack").ok
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "keep.txt").write_text("x")
+    refused = CliRunner().invoke(main, ["evidence", "pack", str(saved), str(tmp_path / "other")])
+    assert refused.exit_code == 2 and "not an mlscan evidence pack" in refused.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text("[")
+    bad = CliRunner().invoke(main, ["evidence", "pack", str(broken), str(tmp_path / "p2")])
+    assert bad.exit_code == 2 and f"{broken}:1: not valid JSON" in bad.stderr
