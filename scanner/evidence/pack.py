@@ -11,8 +11,10 @@ Layout::
       frameworks/<framework>/summary.json control statuses of the framework
       frameworks/<framework>/controls.csv the same, one row per control (for spreadsheets / GRC tools)
       frameworks/<framework>/controls/<nnn>-<control>.json
-                                          one control: status, reason, findings, and the configuration of
-                                          every resource behind it as read (secrets redacted)
+                                          one control: status, reason, findings, and every resource behind
+                                          it with its facts and the file of its configuration
+      resources/res-<hash>.json           one resource's configuration as read (secrets redacted), written
+                                          once however many controls cite it
 
 The pack is self-describing JSON so that an auditor can check a control without
 running mlscan; ``mlscan evidence verify DIR`` proves it was not edited.
@@ -46,6 +48,7 @@ from scanner.report.json_contract import (
     result_from_dict,
     result_to_dict,
 )
+from scanner.report.view import anchor
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -87,6 +90,9 @@ def write_evidence_pack(
 
         html = render_html(ReportContext(redacted, tuple(frameworks)))
         (root / "report.html").write_text(html, encoding="utf-8")
+    behind_any = {rid for fr in frameworks for c in fr.controls for rid in c.resource_ids}
+    for rid in sorted(behind_any & resources.keys()):
+        _write_json(root / resource_file(rid), resource_to_dict(resources[rid]))
     for fr in frameworks:
         base = root / "frameworks" / _safe(fr.framework.id)
         _write_json(base / "summary.json", compliance_to_dict([fr])[0] | {"generated_by": _tool()})
@@ -152,8 +158,24 @@ def _control_document(
         "reason": control.reason,
         "suppressed": control.suppressed,
         "findings": [redact(finding_to_dict(f)) for f in control.findings],
-        "resources": [redact(resource_to_dict(r)) for r in behind],
+        "resources": [_resource_summary(r) for r in behind],
     }
+
+
+def _resource_summary(resource: Resource) -> dict[str, Any]:
+    """A resource as a control document cites it: facts inline, full configuration by file.
+
+    The configuration as read (``raw``) can be large and a resource stands behind many
+    controls, so it is written once under ``resources/`` and referenced here.
+    """
+    data = resource_to_dict(resource)
+    data.pop("raw")
+    return {**data, "configuration_file": resource_file(resource.id)}
+
+
+def resource_file(resource_id: str) -> str:
+    """Pack-relative path of the file holding one resource's full configuration."""
+    return f"resources/{anchor(resource_id)}.json"
 
 
 def _framework_record(fr: FrameworkResult) -> dict[str, Any]:

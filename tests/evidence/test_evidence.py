@@ -61,8 +61,11 @@ def test_pack_layout_and_control_documents(pack_dir: Path) -> None:
     }
     assert len(enc["findings"]) == 4 and len(enc["resources"]) == 4
     api = next(r for r in enc["resources"] if r["name"] == "api")
-    assert api["raw"] == {"environment": {"DB_PASSWORD": REDACTED}, "client_secret": REDACTED}
-    assert api["facts"]["encryption.cmk"] is False
+    assert api["facts"]["encryption.cmk"] is False and "raw" not in api
+    configuration = json.loads((pack_dir / api["configuration_file"]).read_text())
+    assert configuration["id"] == api["id"]
+    assert configuration["raw"] == {"environment": {"DB_PASSWORD": REDACTED}, "client_secret": REDACTED}
+    assert len(list((pack_dir / "resources").iterdir())) == 4  # one file per resource, however many controls
     rows = list(csv.DictReader((pack_dir / "frameworks/test-fw/controls.csv").open()))
     assert [(r["control"], r["status"], r["failed"], r["suppressed"]) for r in rows[:2]] == [
         ("C-ENC", "fail", "1", "0"),
@@ -93,7 +96,7 @@ def test_scan_metadata_says_who_what_when(pack_dir: Path) -> None:
 
 def test_verify_detects_changed_missing_and_added_files(pack_dir: Path) -> None:
     clean = verify_pack(pack_dir)
-    assert clean.ok and clean.checked == 11  # every file but the manifest
+    assert clean.ok and clean.checked == 15  # every file but the manifest
     control = pack_dir / "frameworks/test-fw/controls/002-C-NET.json"
     control.write_text(control.read_text().replace('"fail"', '"pass"'))
     (pack_dir / "report.html").unlink()
