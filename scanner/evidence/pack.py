@@ -163,14 +163,15 @@ def _control_document(
 
 
 def _resource_summary(resource: Resource) -> dict[str, Any]:
-    """A resource as a control document cites it: facts inline, full configuration by file.
+    """A resource as a control document cites it: who it is, and the file with everything read.
 
-    The configuration as read (``raw``) can be large and a resource stands behind many
-    controls, so it is written once under ``resources/`` and referenced here.
+    A resource stands behind many controls, so its facts and configuration as read are
+    written once under ``resources/``; the findings here already carry the facts each
+    policy read (their ``evidence``).
     """
     data = resource_to_dict(resource)
-    data.pop("raw")
-    return {**data, "configuration_file": resource_file(resource.id)}
+    keep = ("provider", "kind", "type", "id", "name", "account", "region", "source")
+    return {**{k: data[k] for k in keep}, "configuration_file": resource_file(resource.id)}
 
 
 def resource_file(resource_id: str) -> str:

@@ -61,9 +61,10 @@ def test_pack_layout_and_control_documents(pack_dir: Path) -> None:
     }
     assert len(enc["findings"]) == 4 and len(enc["resources"]) == 4
     api = next(r for r in enc["resources"] if r["name"] == "api")
-    assert api["facts"]["encryption.cmk"] is False and "raw" not in api
+    assert "raw" not in api and api["account"] == "123456789012"
     configuration = json.loads((pack_dir / api["configuration_file"]).read_text())
-    assert configuration["id"] == api["id"]
+    assert configuration["id"] == api["id"] and configuration["facts"]["encryption.cmk"] is False
+    assert enc["findings"][0]["evidence"] == {"encryption.cmk": False}
     assert configuration["raw"] == {"environment": {"DB_PASSWORD": REDACTED}, "client_secret": REDACTED}
     assert len(list((pack_dir / "resources").iterdir())) == 4  # one file per resource, however many controls
     rows = list(csv.DictReader((pack_dir / "frameworks/test-fw/controls.csv").open()))
