@@ -11,10 +11,10 @@ Layout::
       frameworks/<framework>/summary.json control statuses of the framework
       frameworks/<framework>/controls.csv the same, one row per control (for spreadsheets / GRC tools)
       frameworks/<framework>/controls/<nnn>-<control>.json
-                                          one control: status, reason, findings, and every resource behind
-                                          it with its facts and the file of its configuration
-      resources/res-<hash>.json           one resource's configuration as read (secrets redacted), written
-                                          once however many controls cite it
+                                          one control: status, reason, findings (with the facts each policy
+                                          read), and every resource behind it with the path of its file
+      resources/res-<hash>.json           one resource: facts, tags, links and configuration as read
+                                          (secrets redacted), written once however many controls cite it
 
 The pack is self-describing JSON so that an auditor can check a control without
 running mlscan; ``mlscan evidence verify DIR`` proves it was not edited.
