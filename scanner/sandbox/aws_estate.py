@@ -10,6 +10,7 @@ inline ``Action: "*"`` policy instead (same verdict, different evidence).
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -240,8 +241,15 @@ def _endpoint_task(sm: Any, region: str, i: int, roles: dict[str, str], key: str
     return run
 
 
+CLEAN_SCRIPT = "#!/bin/bash\nset -e\npip install --quiet opacus==1.5.2\n"
+LEAKY_SCRIPT = '#!/bin/bash\nexport WANDB_API_KEY="0123456789abcdef0123"\npip install --quiet wandb\n'
+
+
 def _notebook_task(sm: Any, region: str, i: int, roles: dict[str, str], key: str) -> Callable[[], None]:
-    """Even notebooks hardened (KMS, subnet, no direct internet, no root); odd ones on AWS defaults."""
+    """Even notebooks hardened (KMS, subnet, no direct internet, no root); odd ones on AWS defaults.
+
+    Notebooks 0 and 1 of a region run a lifecycle script: a clean one, and one with a pasted API key.
+    """
 
     def run() -> None:
         secure = i % 2 == 0
@@ -260,6 +268,13 @@ def _notebook_task(sm: Any, region: str, i: int, roles: dict[str, str], key: str
                 RootAccess="Disabled",
                 InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"},
             )
+        if i < 2:
+            config = f"lifecycle-{region}-{i}"
+            script = base64.b64encode((CLEAN_SCRIPT if secure else LEAKY_SCRIPT).encode()).decode()
+            sm.create_notebook_instance_lifecycle_config(
+                NotebookInstanceLifecycleConfigName=config, OnStart=[{"Content": script}]
+            )
+            args["LifecycleConfigName"] = config
         sm.create_notebook_instance(**args)
 
     return run

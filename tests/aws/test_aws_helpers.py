@@ -113,3 +113,25 @@ def test_sdk_is_imported_lazily() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_lifecycle_secrets() -> None:
+    import base64
+
+    from scanner.clouds.aws.lifecycle import lifecycle_facts
+
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    leaky = b64(
+        "export DB_PASSWORD='s3cr3t-value'\naws configure set aws_access_key_id AKIAABCDEFGHIJKLMNOP\n"
+    )
+    facts, found = lifecycle_facts([leaky])
+    assert facts == {"notebook.lifecycle_secrets": True} and found == ["DB_PASSWORD", "AWS access key id"]
+    assert "s3cr3t" not in repr(found)
+    # variables and command substitutions are not hard-coded secrets
+    clean = b64('TOKEN=$(aws secretsmanager get-secret-value --secret-id x)\nAPI_KEY="${KEY}"\n')
+    assert lifecycle_facts([clean]) == ({"notebook.lifecycle_secrets": False}, [])
+    assert lifecycle_facts([]) == ({"notebook.lifecycle_secrets": False}, [])
+    assert lifecycle_facts(None)[0] == {"notebook.lifecycle_secrets": None}
+    assert lifecycle_facts(["not base64!"])[0] == {"notebook.lifecycle_secrets": None}

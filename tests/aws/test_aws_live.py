@@ -72,6 +72,8 @@ def test_training_jobs_notebooks_domains(result) -> None:
     assert hardened["notebook.direct_internet"] is False and default["notebook.direct_internet"] is True
     assert hardened["notebook.root_access"] is False and default["notebook.root_access"] is True
     assert default["identity.grants"] == ["s3:* on *"]
+    assert hardened["notebook.lifecycle_secrets"] is False and default["notebook.lifecycle_secrets"] is True
+    assert notebooks["notebook-us-east-1-0001"].raw["LifecycleSecretsFound"] == ["WANDB_API_KEY"]
     domains = {r.name: r.facts for r in result.resources if r.kind == "workspace"}
     assert domains["studio-us-east-1-0"]["network.public"] is False
     assert domains["studio-us-east-1-1"]["network.public"] is True

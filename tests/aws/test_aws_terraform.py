@@ -260,3 +260,37 @@ resource "aws_sagemaker_notebook_instance" "n" {
     )  # literal ARN → role b by name
     notebook = res["aws_sagemaker_notebook_instance.n"].facts
     assert notebook["notebook.direct_internet"] is None and notebook["encryption.cmk"] is False
+
+
+def test_lifecycle_configuration(tmp_path: Path) -> None:
+    import base64
+
+    leaky = base64.b64encode(b"export HF_TOKEN=hf_abcdefghijklmnop").decode()
+    res = facts_by_address(
+        write(
+            tmp_path,
+            f"""
+resource "aws_sagemaker_notebook_instance_lifecycle_configuration" "leaky" {{
+  name     = "leaky"
+  on_start = "{leaky}"
+}}
+resource "aws_sagemaker_notebook_instance_lifecycle_configuration" "dynamic" {{
+  name      = "dynamic"
+  on_create = filebase64("${{path.module}}/on-create.sh")
+}}
+resource "aws_sagemaker_notebook_instance" "a" {{
+  lifecycle_config_name = aws_sagemaker_notebook_instance_lifecycle_configuration.leaky.name
+}}
+resource "aws_sagemaker_notebook_instance" "b" {{ lifecycle_config_name = "dynamic" }}
+resource "aws_sagemaker_notebook_instance" "c" {{ lifecycle_config_name = "elsewhere" }}
+resource "aws_sagemaker_notebook_instance" "d" {{}}
+""",
+        )
+    )
+    assert res["aws_sagemaker_notebook_instance.a"].facts["notebook.lifecycle_secrets"] is True
+    assert "hf_abcdefghijklmnop" not in repr(res["aws_sagemaker_notebook_instance.a"].raw)
+    assert (
+        res["aws_sagemaker_notebook_instance.b"].facts["notebook.lifecycle_secrets"] is None
+    )  # filebase64()
+    assert res["aws_sagemaker_notebook_instance.c"].facts["notebook.lifecycle_secrets"] is None  # not in scan
+    assert res["aws_sagemaker_notebook_instance.d"].facts["notebook.lifecycle_secrets"] is False

@@ -13,6 +13,7 @@ from typing import Any
 
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.cache import OnceCache
+from scanner.clouds.aws.lifecycle import lifecycle_facts
 from scanner.clouds.aws.values import redact, sub, tag_map
 from scanner.model import Resource, Source
 from scanner.privacy.training import TrainingInputs, privacy_facts
@@ -44,6 +45,7 @@ class RegionReader:
         self._sm = client
         self._ctx = ctx
         self._models: OnceCache[dict[str, Any] | None] = OnceCache(self._describe_model)
+        self._lifecycle: OnceCache[list[Any] | None] = OnceCache(self._lifecycle_scripts)
 
     # -- listing ---------------------------------------------------------------------------------
 
@@ -104,7 +106,16 @@ class RegionReader:
         """A notebook instance with its hardening settings."""
         notebook = _clean(self._sm.describe_notebook_instance(NotebookInstanceName=name))
         tags = self._tags(notebook.get("NotebookInstanceArn"))
-        facts = {**fc.common_facts(tags), **fc.notebook_facts(notebook, self._ctx.keys, self._ctx.roles)}
+        config_name = notebook.get("NotebookInstanceLifecycleConfigName")
+        scripts = self._lifecycle.get(config_name) if isinstance(config_name, str) and config_name else []
+        lifecycle, found = lifecycle_facts(scripts)
+        if found:
+            notebook["LifecycleSecretsFound"] = found  # names only, never values
+        facts = {
+            **fc.common_facts(tags),
+            **fc.notebook_facts(notebook, self._ctx.keys, self._ctx.roles),
+            **lifecycle,
+        }
         links = [notebook["RoleArn"]] if isinstance(notebook.get("RoleArn"), str) else []
         return self._resource(
             "notebook", notebook.get("NotebookInstanceArn"), name, facts, tags, notebook, links
@@ -134,6 +145,20 @@ class RegionReader:
             return _clean(self._sm.describe_model(ModelName=name))
         except ClientError:
             return None  # deleted or not readable: the endpoint's model facts become unknown
+
+    def _lifecycle_scripts(self, config_name: Any) -> list[Any] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            config = self._sm.describe_notebook_instance_lifecycle_config(
+                NotebookInstanceLifecycleConfigName=config_name
+            )
+        except ClientError:
+            return None  # not readable: whether it holds secrets is unknown
+        if not isinstance(config, Mapping):
+            return None
+        hooks = [*(config.get("OnCreate") or []), *(config.get("OnStart") or [])]
+        return [hook.get("Content") if isinstance(hook, Mapping) else None for hook in hooks]
 
     def _model_arn(self, name: str, model: Mapping[str, Any] | None) -> str:
         if model and isinstance(model.get("ModelArn"), str):

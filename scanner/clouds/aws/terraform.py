@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scanner.clouds.aws import facts_common as fc
+from scanner.clouds.aws.lifecycle import lifecycle_facts
 from scanner.clouds.aws.tf_iam import TfKeyJudge, TfRoleJudge
 from scanner.clouds.aws.values import redact
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
@@ -232,7 +233,19 @@ def map_model(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
 def map_notebook(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """aws_sagemaker_notebook_instance → notebook (omitted direct internet / root = Enabled, IMDSv1)."""
     facts = fc.notebook_facts(notebook_shape(tf.attrs), TfKeyJudge(index, tf), TfRoleJudge(index, tf))
-    return [_simple(tf, index, "notebook", facts, tf.attrs.get("role_arn"))]
+    lifecycle, _ = lifecycle_facts(_lifecycle_contents(tf, index))
+    return [_simple(tf, index, "notebook", {**facts, **lifecycle}, tf.attrs.get("role_arn"))]
+
+
+def _lifecycle_contents(tf: TfResource, index: TfIndex) -> list[Any] | None:
+    """The base64 scripts of the notebook's lifecycle configuration; None when it is not in the scan."""
+    value = tf.attrs.get("lifecycle_config_name")
+    if value is None:
+        return []
+    config = _find(index, tf, value, "aws_sagemaker_notebook_instance_lifecycle_configuration")
+    if config is None:
+        return None
+    return [config.attrs[key] for key in ("on_create", "on_start") if config.attrs.get(key) is not None]
 
 
 def map_domain(tf: TfResource, index: TfIndex) -> Iterable[Resource]:

@@ -15,9 +15,7 @@ from typing import Any
 from scanner.iac.values import Ref, Unknown
 
 REDACTED = "***REDACTED***"
-_SECRET_NAME = re.compile(
-    r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)", re.I
-)
+_SECRET_NAME = re.compile(r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)", re.I)
 SENSITIVITY_KEYS = (
     "data-classification",
     "data_classification",
