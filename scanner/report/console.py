@@ -36,6 +36,7 @@ def render_console(result: ScanResult, console: Console, *, show_passed: bool = 
                 f.message,
             )
         console.print(table)
+    _render_privacy_risk(result, console)
     for error in result.errors:
         console.print(f"[magenta]error[/] {error.where}: {error.reason}", markup=True, highlight=False)
     s = summarize(result)
@@ -46,6 +47,16 @@ def render_console(result: ScanResult, console: Console, *, show_passed: bool = 
         f"{s['suppressed']} suppressed; {s['errors']} errors",
         highlight=False,
     )
+
+
+def _render_privacy_risk(result: ScanResult, console: Console) -> None:
+    """The per-endpoint training-data leakage risk, worst first, when the scan judged endpoints."""
+    risks = result.extras.get("privacy_risk") or []
+    if not risks:
+        return
+    from scanner.privacy.risk import render_risk_table, risk_from_dict
+
+    render_risk_table([risk_from_dict(r) for r in risks], console)
 
 
 def render_compliance_summary(frameworks: Sequence[FrameworkResult], console: Console) -> None:

@@ -132,3 +132,18 @@ def test_facts_markdown_is_what_docs_facts_md_holds(repo_root):
     assert result.output == (repo_root / "docs" / "facts.md").read_text(), (
         "regenerate: mlscan facts --markdown"
     )
+
+
+def test_console_shows_the_leakage_risk_of_each_endpoint_worst_first(repo_root):
+    result = _run("iac", str(repo_root / "terraform" / "insecure"), "--fail-on", "never")
+    assert result.exit_code == 0
+    assert "Training-data leakage risk per endpoint" in result.output
+    assert "reachable from the internet" in result.output
+
+
+def test_reference_stacks_secure_has_nothing_at_or_above_high_and_insecure_fails(repo_root):
+    stacks = repo_root / "terraform"
+    secure = [str(stacks / "secure"), *map(str, sorted((stacks / "plans").glob("*-secure.json")))]
+    insecure = [str(stacks / "insecure"), *map(str, sorted((stacks / "plans").glob("*-insecure.json")))]
+    assert _run("iac", *secure, "-q", "--fail-on", "high").exit_code == 0
+    assert _run("iac", *insecure, "-q", "--fail-on", "high").exit_code == 1
