@@ -135,7 +135,8 @@ def test_facts_markdown_is_what_docs_facts_md_holds(repo_root):
 
 
 def test_console_shows_the_leakage_risk_of_each_endpoint_worst_first(repo_root):
-    result = _run("iac", str(repo_root / "terraform" / "insecure"), "--fail-on", "never")
+    args = ["iac", str(repo_root / "terraform" / "insecure"), "--fail-on", "never"]
+    result = CliRunner().invoke(main, args, env={"COLUMNS": "300"}, catch_exceptions=False)
     assert result.exit_code == 0
     assert "Training-data leakage risk per endpoint" in result.output
     assert "reachable from the internet" in result.output
