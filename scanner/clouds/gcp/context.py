@@ -6,7 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.model import Source
+from scanner.clouds.gcp import facts_common as fc
+from scanner.model import Resource, Source
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,28 @@ class LiveContext:
     def source(self) -> Source:
         """Live source pointing at the regional API the object came from."""
         return Source(kind="live", address=f"{self.location}-aiplatform.googleapis.com")
+
+    def resource(
+        self,
+        kind: str,
+        resource_type: str,
+        item: Mapping[str, Any],
+        facts: Mapping[str, Any],
+        links: tuple[str, ...] = (),
+    ) -> Resource:
+        """A Vertex AI Resource of this project and location: id = resource name, tags = labels, raw redacted."""
+        return Resource(
+            provider=fc.PROVIDER,
+            service=fc.SERVICE,
+            kind=kind,
+            id=item["name"],
+            name=item.get("display_name") or item["name"].rsplit("/", 1)[-1],
+            source=self.source,
+            facts=dict(facts),
+            account=self.project,
+            region=self.location,
+            tags=dict(item.get("labels") or {}),
+            raw=fc.redact(item),
+            links=links,
+            resource_type=resource_type,
+        )

@@ -25,20 +25,12 @@ def endpoint_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts.update(fc.request_logging_facts(item))
     facts.update(deployed_models_facts(deployed, ctx))
     facts["data.sensitivity"] = fc.sensitivity(labels)
-    return Resource(
-        provider=fc.PROVIDER,
-        service=fc.SERVICE,
-        kind="endpoint",
-        id=item["name"],
-        name=item.get("display_name") or item["name"].rsplit("/", 1)[-1],
-        source=ctx.source,
-        facts=facts,
-        account=ctx.project,
-        region=ctx.location,
-        tags=labels,
-        raw=fc.redact(item),
-        links=tuple(dict.fromkeys(dm["model"] for dm in deployed if dm.get("model"))),
-        resource_type="aiplatform.googleapis.com/Endpoint",
+    return ctx.resource(
+        "endpoint",
+        "aiplatform.googleapis.com/Endpoint",
+        item,
+        facts,
+        tuple(dict.fromkeys(dm["model"] for dm in deployed if dm.get("model"))),
     )
 
 

@@ -109,22 +109,7 @@ def training_inputs(pools: Sequence[Mapping[str, Any]], labels: Mapping[str, str
 def _resource(
     item: Mapping[str, Any], ctx: LiveContext, facts: dict[str, Any], rtype: str, account: str | None
 ) -> Resource:
-    labels = dict(item.get("labels") or {})
-    return Resource(
-        provider=fc.PROVIDER,
-        service=fc.SERVICE,
-        kind="training_job",
-        id=item["name"],
-        name=item.get("display_name") or item["name"].rsplit("/", 1)[-1],
-        source=ctx.source,
-        facts=facts,
-        account=ctx.project,
-        region=ctx.location,
-        tags=labels,
-        raw=fc.redact(item),
-        links=(account,) if account else (),
-        resource_type=rtype,
-    )
+    return ctx.resource("training_job", rtype, item, facts, (account,) if account else ())
 
 
 def _pick(mapping: Mapping[str, Any], *keys: str) -> Any:

@@ -22,18 +22,4 @@ def model_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts.update(fc.explanation_facts(item.get("explanation_spec")))
     facts["data.sensitivity"] = fc.sensitivity(labels)
     links = tuple(link for link in (item.get("training_pipeline"), item.get("pipeline_job")) if link)
-    return Resource(
-        provider=fc.PROVIDER,
-        service=fc.SERVICE,
-        kind="model",
-        id=item["name"],
-        name=item.get("display_name") or item["name"].rsplit("/", 1)[-1],
-        source=ctx.source,
-        facts=facts,
-        account=ctx.project,
-        region=ctx.location,
-        tags=labels,
-        raw=fc.redact(item),
-        links=links,
-        resource_type="aiplatform.googleapis.com/Model",
-    )
+    return ctx.resource("model", "aiplatform.googleapis.com/Model", item, facts, links)
