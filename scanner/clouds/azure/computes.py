@@ -100,20 +100,16 @@ def compute_resources(client: Any, ctx: WorkspaceContext) -> tuple[list[Resource
         tags = dict(getattr(model, "tags", None) or {})
         facts["data.sensitivity"] = fc.sensitivity(tags) or fc.sensitivity(ctx.tags)
         resources.append(
-            Resource(
-                provider=fc.PROVIDER,
-                service=fc.SERVICE,
-                kind="compute",
+            ctx.resource(
+                "compute",
+                f"workspaces/computes/{compute_type}",
                 id=model.id,
                 name=model.name,
-                source=ctx.source,
                 facts=facts,
-                account=ctx.subscription,
-                region=getattr(model, "location", None) or ctx.location,
+                raw=raw,
                 tags=tags,
-                raw=fc.redact(raw),
                 links=(ctx.id, *principals),
-                resource_type=f"Microsoft.MachineLearningServices/workspaces/computes/{compute_type}",
+                region=getattr(model, "location", None),
             )
         )
     return resources, infos

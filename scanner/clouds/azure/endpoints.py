@@ -43,20 +43,16 @@ def endpoint_resources(client: Any, ctx: WorkspaceContext) -> list[Resource]:
             if (d.get("properties") or {}).get("model")
         ]
         resources.append(
-            Resource(
-                provider=fc.PROVIDER,
-                service=fc.SERVICE,
-                kind="endpoint",
+            ctx.resource(
+                "endpoint",
+                "workspaces/onlineEndpoints",
                 id=model.id,
                 name=model.name,
-                source=ctx.source,
                 facts=facts,
-                account=ctx.subscription,
-                region=getattr(model, "location", None) or ctx.location,
+                raw={**raw, "deployments": deployments},
                 tags=tags,
-                raw=fc.redact({**raw, "deployments": deployments}),
                 links=tuple(dict.fromkeys([*models, *principals])),
-                resource_type="Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+                region=getattr(model, "location", None),
             )
         )
     return resources

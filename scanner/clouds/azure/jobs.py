@@ -121,20 +121,15 @@ def job_resource(
         )
     )
     job_id = raw.get("id") or f"{ctx.id}/jobs/{raw.get('name')}"
-    return Resource(
-        provider=fc.PROVIDER,
-        service=fc.SERVICE,
-        kind="training_job",
+    return ctx.resource(
+        "training_job",
+        f"workspaces/jobs/{job_type}",
         id=job_id,
         name=str(props.get("displayName") or raw.get("name")),
-        source=ctx.source,
         facts=facts,
-        account=ctx.subscription,
-        region=ctx.location,
+        raw=raw,
         tags=tags,
-        raw=fc.redact(raw),
         links=tuple(dict.fromkeys([*(principals or []), *([compute_id] if compute_id else [])])),
-        resource_type=f"Microsoft.MachineLearningServices/workspaces/jobs/{job_type}",
     )
 
 

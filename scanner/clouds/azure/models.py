@@ -60,20 +60,15 @@ def model_resources(
             "data.sensitivity": fc.sensitivity(tags) or fc.sensitivity(ctx.tags),
         }
         resources.append(
-            Resource(
-                provider=fc.PROVIDER,
-                service=fc.SERVICE,
-                kind="model",
+            ctx.resource(
+                "model",
+                "workspaces/models/versions",
                 id=ref,
                 name=f"{match['name']}:{match['version']}",
-                source=ctx.source,
                 facts=facts,
-                account=ctx.subscription,
-                region=ctx.location,
+                raw=raw,
                 tags=tags,
-                raw=fc.redact(raw),
                 links=(f"{ctx.id}/jobs/{job_name}",) if job_name else (),
-                resource_type="Microsoft.MachineLearningServices/workspaces/models/versions",
             )
         )
     return resources, errors

@@ -33,6 +33,36 @@ class WorkspaceContext:
         """``azure/<subscription>/<workspace>``: the prefix of this workspace's ScanErrors."""
         return f"azure/{self.subscription}/{self.name}"
 
+    def resource(
+        self,
+        kind: str,
+        resource_type: str,
+        *,
+        id: str,
+        name: str,
+        facts: Mapping[str, Any],
+        raw: Mapping[str, Any],
+        tags: Mapping[str, str],
+        links: Sequence[str] = (),
+        region: str | None = None,
+    ) -> Resource:
+        """A Resource of this workspace's subscription: raw redacted, region defaulting to the workspace's."""
+        return Resource(
+            provider=fc.PROVIDER,
+            service=fc.SERVICE,
+            kind=kind,
+            id=id,
+            name=name,
+            source=self.source,
+            facts=dict(facts),
+            account=self.subscription,
+            region=region or self.location,
+            tags=dict(tags),
+            raw=fc.redact(raw),
+            links=tuple(links),
+            resource_type=f"Microsoft.MachineLearningServices/{resource_type}",
+        )
+
 
 def resource_group_of(arm_id: str) -> str:
     """The resource group segment of an ARM id."""
@@ -84,18 +114,13 @@ def workspace_resource(
         )
     )
     facts["data.sensitivity"] = fc.sensitivity(ctx.tags)
-    return Resource(
-        provider=fc.PROVIDER,
-        service=fc.SERVICE,
-        kind="workspace",
+    return ctx.resource(
+        "workspace",
+        "workspaces",
         id=ctx.id,
         name=ctx.name,
-        source=ctx.source,
         facts=facts,
-        account=ctx.subscription,
-        region=ctx.location,
+        raw=raw,
         tags=dict(ctx.tags),
-        raw=fc.redact(raw),
         links=tuple(principals),
-        resource_type="Microsoft.MachineLearningServices/workspaces",
     )
