@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from scanner.sandbox.recording import RecordedRequest  # noqa: F401 - re-exported for tests
+
 DEFAULT_ESTATE = Path(__file__).parent / "data" / "azure_estate.json"
 
 _PROVIDER = "/providers/Microsoft.MachineLearningServices"
@@ -51,15 +53,6 @@ _ERROR_CODES = {
     429: "TooManyRequests",
     500: "InternalServerError",
 }
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request the emulator received."""
-
-    method: str
-    path: str
-    query: str = ""
 
 
 @dataclass

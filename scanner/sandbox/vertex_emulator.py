@@ -15,12 +15,13 @@ import json
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from scanner.sandbox.recording import RecordedRequest  # noqa: F401 - re-exported for tests
 
 COLLECTIONS = ("endpoints", "models", "customJobs", "trainingPipelines")
 DEFAULT_PAGE_SIZE = 2
@@ -35,15 +36,6 @@ _STATUS = {
     500: "INTERNAL",
     503: "UNAVAILABLE",
 }
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request the emulator received (for read-only and call-count assertions)."""
-
-    method: str
-    path: str
-    query: str = ""
 
 
 def default_estate_path() -> Path:
