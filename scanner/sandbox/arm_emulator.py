@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from scanner.sandbox.recording import RecordedRequest  # noqa: F401 - re-exported for tests
+from scanner.sandbox.recording import RecordedRequest
 
 DEFAULT_ESTATE = Path(__file__).parent / "data" / "azure_estate.json"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from scanner.sandbox.recording import RecordedRequest  # noqa: F401 - re-exported for tests
+from scanner.sandbox.recording import RecordedRequest
 
 COLLECTIONS = ("endpoints", "models", "customJobs", "trainingPipelines")
 DEFAULT_PAGE_SIZE = 2
