@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 
 from scanner.model import ScanError
 from scanner.paths import frameworks_dir
+from scanner.yamldoc import YamlDocument, YamlFileError
 
 _SCHEMA_FILE = Path(__file__).with_name("framework.schema.json")
 
@@ -113,22 +113,15 @@ def _yaml_files(dirs: Iterable[Path], errors: list[ScanError]) -> list[Path]:
 def load_framework_file(path: Path, errors: list[ScanError]) -> Framework | None:
     """Parse and validate one framework file; on failure append a located error and return None."""
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        errors.append(ScanError(str(path), f"cannot read framework file: {exc}", stage="compliance"))
+        doc = YamlDocument.read(path)
+    except YamlFileError as exc:
+        errors.append(ScanError(exc.where, exc.reason, stage="compliance"))
         return None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        reason = getattr(exc, "problem", None) or str(exc)
-        errors.append(ScanError(where, f"invalid YAML: {reason}", stage="compliance"))
-        return None
+    data = doc.data
     problems = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if problems:
         first = problems[0]
-        line = line_of(node, list(first.absolute_path))
+        line = doc.line(list(first.absolute_path))
         location = "/".join(str(p) for p in first.absolute_path) or "(top level)"
         errors.append(ScanError(f"{path}:{line}", f"{location}: {first.message}", stage="compliance"))
         return None
@@ -170,20 +163,3 @@ def _first_duplicate(values: Iterable[str]) -> str | None:
             return value
         seen.add(value)
     return None
-
-
-def line_of(node: yaml.Node | None, path: list[Any]) -> int:
-    """1-based line of the YAML node at ``path`` (or of the deepest ancestor that exists)."""
-    if node is None:
-        return 1
-    current = node
-    for key in path:
-        child = None
-        if isinstance(current, yaml.MappingNode):
-            child = next((v for k, v in current.value if k.value == key), None)
-        elif isinstance(current, yaml.SequenceNode) and isinstance(key, int) and key < len(current.value):
-            child = current.value[key]
-        if child is None:
-            break
-        current = child
-    return current.start_mark.line + 1

@@ -19,8 +19,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from scanner.compliance.frameworks import line_of
 from scanner.model import Finding, ScanResult, Suppression
+from scanner.yamldoc import YamlDocument, YamlFileError
 
 _SCHEMA_FILE = Path(__file__).with_name("waivers.schema.json")
 
@@ -91,27 +91,22 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
     """Parse and validate a waivers YAML file; raise :class:`WaiverFileError` naming file:line on error."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a SafeLoader subclass
-    except OSError as exc:
-        raise WaiverFileError(f"{path}: cannot read waivers file: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise WaiverFileError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
+        doc = YamlDocument.read(path, loader=_DatesAsText)
+    except YamlFileError as exc:
+        raise WaiverFileError(f"{exc.where}: {exc.reason}") from exc
+    data = doc.data
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise WaiverFileError(f"{path}:{line_of(node, list(first.absolute_path))}: {where}: {first.message}")
+        raise WaiverFileError(f"{path}:{doc.line(list(first.absolute_path))}: {where}: {first.message}")
     waivers = []
     for index, item in enumerate(data["waivers"]):
-        line = line_of(node, ["waivers", index])
+        line = doc.line(["waivers", index])
         try:
             expires = dt.date.fromisoformat(item["expires"])
         except ValueError as exc:
-            at = line_of(node, ["waivers", index, "expires"])
+            at = doc.line(["waivers", index, "expires"])
             raise WaiverFileError(f"{path}:{at}: waivers/{index}/expires: {exc}") from exc
         waivers.append(
             Waiver(

@@ -8,7 +8,7 @@ so block header lines are found by scanning the source text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,17 +63,20 @@ class HclError(Exception):
 
 
 def load_module(
-    files: Sequence[Path], tfvars: Sequence[Path] = ()
+    files: Sequence[Path], tfvars: Sequence[Path] = (), parse: Callable[[Path], ParsedFile] = parse_file
 ) -> tuple[list[TfResource], list[ScanError]]:
-    """Load the resources of one module: every file parsed, names resolved, skips collected."""
+    """Load the resources of one module: every file parsed, names resolved, skips collected.
+
+    ``parse`` lets a caller hand in files it already parsed (see :mod:`scanner.iac.parallel`).
+    """
     errors: list[ScanError] = []
     parsed: list[ParsedFile] = []
     for path in files:
         try:
-            parsed.append(parse_file(path))
+            parsed.append(parse(path))
         except HclError as exc:
             errors.append(exc.to_scan_error())
-    scope = _module_scope(parsed, tfvars, errors)
+    scope = _module_scope(parsed, tfvars, errors, parse)
     resources: list[TfResource] = []
     for pf in parsed:
         for mode, blocks in (("managed", pf.body.get("resource", [])), ("data", pf.body.get("data", []))):
@@ -84,7 +87,12 @@ def load_module(
     return resources, errors
 
 
-def _module_scope(parsed: Iterable[ParsedFile], tfvars: Sequence[Path], errors: list[ScanError]) -> Scope:
+def _module_scope(
+    parsed: Iterable[ParsedFile],
+    tfvars: Sequence[Path],
+    errors: list[ScanError],
+    parse: Callable[[Path], ParsedFile] = parse_file,
+) -> Scope:
     scope = Scope()
     for pf in parsed:
         for block in pf.body.get("variable", []):
@@ -95,7 +103,7 @@ def _module_scope(parsed: Iterable[ParsedFile], tfvars: Sequence[Path], errors: 
             scope.locals.update({k: v for k, v in block.items() if k not in META_KEYS})
     for path in tfvars:
         try:
-            values = parse_file(path).body
+            values = parse(path).body
         except HclError as exc:
             errors.append(exc.to_scan_error())
             continue

@@ -7,11 +7,12 @@ A directory is searched recursively; every directory holding .tf files is one mo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.iac.hcl_loader import load_module
+from scanner.iac.hcl_loader import ParsedFile, load_module
+from scanner.iac.parallel import parse_all
 from scanner.iac.plan_loader import load_plan
 from scanner.iac.types import TfResource
 from scanner.model import ScanError
@@ -42,36 +43,55 @@ class IacLoad:
 
 def load_paths(paths: Sequence[str | Path]) -> IacLoad:
     """Load .tf directories, .tf files and plan JSON files; never raises for bad input."""
-    modules: list[ModuleLoad] = []
     errors: list[ScanError] = []
+    work: list[tuple[str, Path, list[Path]]] = []  # (kind, path, module files)
     for given in paths:
         path = Path(given)
         if not path.exists():
             errors.append(ScanError(where=str(path), reason="no such file or directory"))
         elif path.is_dir():
-            for directory, files in _module_dirs(path):
-                _load_directory(modules, errors, directory, files)
-            for plan in sorted(p for p in path.rglob("*.json") if _is_candidate_plan(p)):
-                _add(modules, errors, str(plan), *load_plan(plan))
+            work += [("dir", directory, files) for directory, files in _module_dirs(path)]
+            work += [
+                ("plan", plan, [])
+                for plan in sorted(p for p in path.rglob("*.json") if _is_candidate_plan(p))
+            ]
         elif path.suffix == ".tf":
-            _add(modules, errors, str(path), *load_module([path]))
+            work.append(("file", path, [path]))
         elif path.suffix == ".json":
-            _add(modules, errors, str(path), *load_plan(path))
+            work.append(("plan", path, []))
         else:
             errors.append(ScanError(where=str(path), reason="not a .tf file, directory or plan .json"))
+    parse = parse_all(f for kind, directory, files in work for f in [*files, *_tfvars_of(kind, directory)])
+    modules: list[ModuleLoad] = []
+    for kind, path, files in work:
+        if kind == "dir":
+            _load_directory(modules, errors, path, files, parse)
+        elif kind == "file":
+            _add(modules, errors, str(path), *load_module(files, (), parse))
+        else:
+            _add(modules, errors, str(path), *load_plan(path))
     return IacLoad(tuple(modules), tuple(errors))
 
 
+def _tfvars_of(kind: str, directory: Path) -> list[Path]:
+    return _tfvars(directory) if kind == "dir" else []
+
+
 def _load_directory(
-    modules: list[ModuleLoad], errors: list[ScanError], directory: Path, files: list[Path]
+    modules: list[ModuleLoad],
+    errors: list[ScanError],
+    directory: Path,
+    files: list[Path],
+    parse: Callable[[Path], ParsedFile],
 ) -> None:
     """One module per directory; if it declares an address twice (Terraform would refuse it, as in
     collections of unrelated examples), each file is loaded as a module of its own instead."""
-    resources, new_errors = load_module(files, _tfvars(directory))
+    tfvars = _tfvars(directory)
+    resources, new_errors = load_module(files, tfvars, parse)
     addresses = [r.address for r in resources]
     if len(files) > 1 and len(addresses) != len(set(addresses)):
         for tf_file in files:
-            _add(modules, errors, str(tf_file), *load_module([tf_file], _tfvars(directory)))
+            _add(modules, errors, str(tf_file), *load_module([tf_file], tfvars, parse))
         return
     _add(modules, errors, str(directory), resources, new_errors)
 

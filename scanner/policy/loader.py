@@ -14,12 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scanner.model import ScanError, Severity
 from scanner.paths import data_file, policies_dir
 from scanner.policy.model import Policy, PolicySet
-from scanner.policy.yaml_lines import compose, line_of
+from scanner.yamldoc import YamlDocument, YamlFileError
 
 _SCHEMA_PATH = Path(__file__).with_name("policy.schema.json")
 
@@ -34,7 +32,7 @@ def _validator() -> Any:
 @lru_cache(maxsize=1)
 def fact_vocabulary() -> Mapping[str, Mapping[str, Any]]:
     """Every known fact name and its definition."""
-    return yaml.safe_load(data_file("facts.yaml").read_text(encoding="utf-8"))
+    return YamlDocument.read(data_file("facts.yaml")).data
 
 
 def policy_files(directories: Iterable[Path]) -> list[Path]:
@@ -83,33 +81,21 @@ def load_policies(extra_dirs: Sequence[str | Path] = (), *, builtin: bool = True
 def load_policy_file(path: Path) -> tuple[Policy | None, list[ScanError]]:
     """One policy, or None with the errors that make it invalid (each naming file:line and reason)."""
     try:
-        text = path.read_text(encoding="utf-8")
-        document = yaml.safe_load(text)
-        tree = compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [ScanError(where=f"{path}:{line}", reason=f"invalid YAML: {reason}", stage="policy")]
-    except OSError as exc:
-        return None, [ScanError(where=str(path), reason=f"cannot read: {exc.strerror}", stage="policy")]
+        doc = YamlDocument.read(path)
+    except YamlFileError as exc:
+        return None, [ScanError(where=exc.where, reason=exc.reason, stage="policy")]
     problems = [
-        ScanError(
-            where=f"{path}:{line_of(tree, list(err.absolute_path)) or 1}",
-            reason=_schema_reason(err),
-            stage="policy",
-        )
-        for err in _schema_errors(document)
+        ScanError(where=doc.where(list(err.absolute_path)), reason=_schema_reason(err), stage="policy")
+        for err in _schema_errors(doc.data)
     ]
+    if not problems:
+        problems = [
+            ScanError(where=doc.where(where), reason=reason, stage="policy")
+            for where, reason in _semantic_problems(doc.data)
+        ]
     if problems:
         return None, problems
-    problems = [
-        ScanError(where=f"{path}:{line_of(tree, where) or 1}", reason=reason, stage="policy")
-        for where, reason in _semantic_problems(document)
-    ]
-    if problems:
-        return None, problems
-    return _to_policy(document, path), []
+    return _to_policy(doc.data, path), []
 
 
 def _schema_errors(document: Any) -> list[Any]:
