@@ -143,7 +143,7 @@ resource "aws_sagemaker_notebook_instance" "research" {
 
 resource "aws_sagemaker_domain" "studio" {
   domain_name             = "claims-studio"
-  auth_mode               = "IAM"
+  auth_mode               = "SSO"
   vpc_id                  = "vpc-0a1b2c3d4e5f60001"
   subnet_ids              = var.subnet_ids
   app_network_access_type = "VpcOnly"
