@@ -10,12 +10,15 @@ never allowed: an unresolvable value must stay unknown so no policy passes on it
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.iac.values import Ref, Unknown
 
+_HEREDOC = re.compile(r"^<<(-?)([A-Za-z_][\w-]*)\r?\n(.*?)\r?\n?[ \t]*\2[ \t]*$", re.S)
+"""A heredoc as python-hcl2 preserves it; ``<<-`` strips the common indentation, as Terraform does."""
 _WHOLE = re.compile(r"^\$\{(.*)\}$", re.S)
 _TEMPLATE_PART = re.compile(r"\$\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
 _TRAVERSAL = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\[\]]*\])*$")
@@ -84,6 +87,10 @@ def references_in(value: Any) -> set[str]:
 
 
 def _resolve_string(text: str, scope: Scope) -> Any:
+    heredoc = _HEREDOC.match(text)
+    if heredoc:
+        body = heredoc.group(3)
+        text = textwrap.dedent(body) if heredoc.group(1) else body
     if "${" not in text:
         return text
     whole = _WHOLE.match(text)

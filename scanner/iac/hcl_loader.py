@@ -37,7 +37,7 @@ def parse_file(path: Path) -> ParsedFile:
     from hcl2.utils import SerializationOptions
 
     text = path.read_text(encoding="utf-8", errors="replace")
-    options = SerializationOptions(strip_string_quotes=True, preserve_heredocs=False, with_comments=True)
+    options = SerializationOptions(strip_string_quotes=True, preserve_heredocs=True, with_comments=True)
     try:
         body = hcl2.loads(text, serialization_options=options)
     except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "bad HCL"

@@ -89,3 +89,21 @@ def test_as_bool_resolves_provider_defaults_only_when_absent():
     assert as_bool("false", True) is False
     assert as_bool(Ref("aws_x.y.z"), True) is None
     assert as_bool(Unknown("var.x"), False) is None
+
+
+def test_heredocs_are_literal_text_and_indented_ones_are_dedented(tmp_path):
+    tf = tmp_path / "main.tf"
+    tf.write_text(
+        'variable "bucket" {\n  default = "data"\n}\n'
+        'resource "aws_iam_role_policy" "p" {\n'
+        "  policy = <<-EOF\n"
+        '    {"Statement": [{"Action": "s3:*", "Resource": "arn:aws:s3:::${var.bucket}/*"}]}\n'
+        "    EOF\n"
+        "  plain = <<EOT\n"
+        '{"a": "b"}\n'
+        "EOT\n"
+        "}\n"
+    )
+    (policy,) = load_paths([tf]).resources
+    assert policy.attrs["policy"] == '{"Statement": [{"Action": "s3:*", "Resource": "arn:aws:s3:::data/*"}]}'
+    assert policy.attrs["plain"] == '{"a": "b"}'

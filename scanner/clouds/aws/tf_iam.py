@@ -159,12 +159,10 @@ def _document(value: Any, origin: TfResource, index: TfIndex) -> Any:
     if isinstance(value, str):
         import json
 
-        for text in (value, value.replace('\\"', '"')):  # python-hcl2 keeps \" escapes in <<- heredocs
-            try:
-                return json.loads(text)
-            except ValueError:
-                continue
-        return None
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
     if isinstance(value, Ref):
         data = index.resolve(value, origin)
         if data is not None and data.type == "aws_iam_policy_document":
