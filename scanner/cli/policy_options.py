@@ -20,7 +20,7 @@ def policy_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--policies",
             "policy_dirs",
             multiple=True,
-            type=click.Path(),
+            type=click.Path(exists=True),
             help="Extra policy directory (repeatable).",
         ),
         click.option("--no-builtin", is_flag=True, help="Do not load the built-in policy pack."),

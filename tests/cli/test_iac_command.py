@@ -148,3 +148,9 @@ def test_reference_stacks_secure_has_nothing_at_or_above_high_and_insecure_fails
     insecure = [str(stacks / "insecure"), *map(str, sorted((stacks / "plans").glob("*-insecure.json")))]
     assert _run("iac", *secure, "-q", "--fail-on", "high").exit_code == 0
     assert _run("iac", *insecure, "-q", "--fail-on", "high").exit_code == 1
+
+
+def test_a_missing_policy_directory_is_a_usage_error(tmp_path, repo_root):
+    result = CliRunner().invoke(main, ["iac", str(repo_root / "terraform"), "--policies", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
