@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from scanner.sandbox.recording import RecordedRequest
+from scanner.sandbox.recording import BackgroundServer, RecordedRequest
 
 DEFAULT_ESTATE = Path(__file__).parent / "data" / "azure_estate.json"
 
@@ -56,7 +56,7 @@ _ERROR_CODES = {
 
 
 @dataclass
-class Emulator:
+class Emulator(BackgroundServer):
     """A running ARM emulator: ``url`` to point the SDK at, ``requests`` seen so far, ``stop()``."""
 
     url: str
@@ -64,18 +64,6 @@ class Emulator:
     subscriptions: tuple[str, ...]
     _server: ThreadingHTTPServer = field(repr=False)
     _thread: threading.Thread = field(repr=False)
-
-    def stop(self) -> None:
-        """Shut the server down and wait for its thread."""
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> Emulator:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 class _Routes:

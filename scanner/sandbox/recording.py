@@ -1,8 +1,11 @@
-"""What the local cloud fakes record of each request, so tests can prove a scan was read-only."""
+"""Pieces every local cloud fake shares: the record of each request, and stopping the server thread."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -12,3 +15,22 @@ class RecordedRequest:
     method: str
     path: str
     query: str = ""
+
+
+class BackgroundServer:
+    """Stop / ``with`` behaviour of a fake served from a background thread (sets ``_server`` and ``_thread``)."""
+
+    _server: ThreadingHTTPServer
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        """Shut the server down and join its thread."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from scanner.sandbox.recording import RecordedRequest
+from scanner.sandbox.recording import BackgroundServer, RecordedRequest
 
 COLLECTIONS = ("endpoints", "models", "customJobs", "trainingPipelines")
 DEFAULT_PAGE_SIZE = 2
@@ -43,7 +43,7 @@ def default_estate_path() -> Path:
     return Path(str(resources.files("scanner.sandbox").joinpath("data/vertex_estate.json")))
 
 
-class Emulator:
+class Emulator(BackgroundServer):
     """A running Vertex REST fake: ``url`` to point clients at, ``requests`` seen, ``stop()`` to end it."""
 
     def __init__(
@@ -73,18 +73,6 @@ class Emulator:
         """Base URL, e.g. ``http://127.0.0.1:54321`` (use as ``api_endpoint`` / ``--gcp-endpoint``)."""
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
-
-    def stop(self) -> None:
-        """Shut the server down and join its thread."""
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> Emulator:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def record(self, method: str, path: str, query: str) -> None:
         """Remember one request (thread-safe)."""

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scanner.iac.values import Ref, Unknown
+from scanner.iac.values import Ref, Unknown, is_set
 
 REDACTED = "***REDACTED***"
 _SECRET_NAME = re.compile(r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)", re.I)
@@ -31,15 +31,8 @@ def unresolved(value: Any) -> bool:
     return isinstance(value, Unknown)
 
 
-def present(value: Any) -> bool | None:
-    """Whether a setting is given: True (literal or Ref), False (absent / null / empty), None (Unknown)."""
-    if isinstance(value, Unknown):
-        return None
-    if isinstance(value, Ref):
-        return True
-    if value is None:
-        return False
-    return not (isinstance(value, (str, list, tuple, dict)) and len(value) == 0)
+present = is_set
+"""Whether a setting is given: True (literal or Ref), False (absent / null / empty), None (Unknown)."""
 
 
 def enum(value: Any, default: str | None) -> str | None:
