@@ -231,7 +231,7 @@ def _locate(resources: Iterable[Resource], root: Path) -> dict[tuple[str, str], 
 
 def _relative(file: str, root: Path) -> str:
     try:
-        return str(Path(file).resolve().relative_to(root))
+        return str(Path(file).resolve().relative_to(root.resolve()))
     except ValueError:
         return file
 
