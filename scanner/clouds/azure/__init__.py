@@ -1,0 +1,1 @@
+"""Azure Machine Learning: the live face (azure-mgmt) and the Terraform face (azurerm / azapi)."""
