@@ -31,6 +31,7 @@ STATUS_COLORS = {
     "pass": "#16a34a",
     "not_assessed": "#9ca3af",
 }
+RISK_COLORS = {"critical": "#7f1d1d", "high": "#dc2626", "medium": "#f59e0b", "low": "#16a34a"}
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,10 @@ def build_view(ctx: ReportContext) -> dict[str, Any]:
             "category": bars(dict(Counter(f.category for f in failing).most_common())),
         },
         "frameworks": frameworks,
+        "privacy_risk": list(result.extras.get("privacy_risk") or []),
         "providers": sorted({f.provider for f in result.findings}),
         "categories": sorted({f.category for f in result.findings}),
         "severity_colors": SEVERITY_COLORS,
         "status_colors": STATUS_COLORS,
+        "risk_colors": RISK_COLORS,
     }
