@@ -75,6 +75,9 @@ def finish_scan(result: ScanResult, options: OutputOptions, console: Console) ->
     if "console" in options.formats and not options.quiet:
         render_console(result, console)
         render_compliance_summary(frameworks, console)
+    else:  # errors are never silent: one line each on stderr when no console table shows them
+        for error in result.errors:
+            click.echo(f"mlscan: error: {error.where}: {error.reason}", err=True)
     for fmt, path in targets.items():
         text = FILE_FORMATS[fmt].render(ctx)
         if path is None:

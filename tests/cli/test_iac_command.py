@@ -154,3 +154,10 @@ def test_a_missing_policy_directory_is_a_usage_error(tmp_path, repo_root):
     result = CliRunner().invoke(main, ["iac", str(repo_root / "terraform"), "--policies", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_quiet_still_reports_each_error_on_one_stderr_line(tmp_path):
+    policies, tf = _setup(tmp_path)
+    result = CliRunner().invoke(main, ["iac", str(tf), "--no-builtin", "--policies", str(policies), "-q"])
+    lines = [line for line in result.stderr.splitlines() if line.startswith("mlscan: error:")]
+    assert len(lines) == 1 and "broken.tf:2" in lines[0] and "invalid HCL" in lines[0]

@@ -41,8 +41,13 @@ def credential(options: LiveOptions) -> Any:
     """DefaultAzureCredential for real use; a fixed token when ``--azure-endpoint`` points at an emulator."""
     if options.azure_endpoint:
         return _EmulatorCredential()
+    import logging
+
     from azure.identity import DefaultAzureCredential
 
+    # azure-identity logs every credential it tried, over many lines, at WARNING; the scan reports the
+    # failure itself as one ScanError line, so keep the SDK's own account of it out of the output.
+    logging.getLogger("azure.identity").setLevel(logging.ERROR)
     return DefaultAzureCredential()
 
 
