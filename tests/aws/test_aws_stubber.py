@@ -53,18 +53,23 @@ def model_response(name: str, *, isolation: bool, vpc: bool) -> dict[str, Any]:
     return response
 
 
+def _endpoint_response() -> dict:
+    """DescribeEndpoint for endpoint ``ep`` serving config ``cfg``."""
+    return {
+        "EndpointName": "ep",
+        "EndpointArn": f"{ARN}:endpoint/ep",
+        "EndpointConfigName": "cfg",
+        "EndpointStatus": "InService",
+        "CreationTime": "2026-01-01T00:00:00Z",
+        "LastModifiedTime": "2026-01-01T00:00:00Z",
+    }
+
+
 def test_explainer_shadow_variants_and_model_isolation(client) -> None:
     sm, stubber = client
     stubber.add_response(
         "describe_endpoint",
-        {
-            "EndpointName": "ep",
-            "EndpointArn": f"{ARN}:endpoint/ep",
-            "EndpointConfigName": "cfg",
-            "EndpointStatus": "InService",
-            "CreationTime": "2026-01-01T00:00:00Z",
-            "LastModifiedTime": "2026-01-01T00:00:00Z",
-        },
+        _endpoint_response(),
         {"EndpointName": "ep"},
     )
     stubber.add_response(
@@ -180,14 +185,7 @@ def test_deleted_model_makes_endpoint_facts_unknown(client) -> None:
     sm, stubber = client
     stubber.add_response(
         "describe_endpoint",
-        {
-            "EndpointName": "ep",
-            "EndpointArn": f"{ARN}:endpoint/ep",
-            "EndpointConfigName": "cfg",
-            "EndpointStatus": "InService",
-            "CreationTime": "2026-01-01T00:00:00Z",
-            "LastModifiedTime": "2026-01-01T00:00:00Z",
-        },
+        _endpoint_response(),
     )
     stubber.add_response(
         "describe_endpoint_config",
