@@ -63,36 +63,53 @@ class HclError(Exception):
 
 
 def load_module(
-    files: Sequence[Path], tfvars: Sequence[Path] = (), parse: Callable[[Path], ParsedFile] = parse_file
+    files: Sequence[Path],
+    tfvars: Sequence[Path] = (),
+    parse: Callable[[Path], ParsedFile] = parse_file,
+    *,
+    inputs: Mapping[str, Any] | None = None,
+    prefix: str = "",
 ) -> tuple[list[TfResource], list[ScanError]]:
     """Load the resources of one module: every file parsed, names resolved, skips collected.
 
     ``parse`` lets a caller hand in files it already parsed (see :mod:`scanner.iac.parallel`).
+    ``inputs`` and ``prefix`` instantiate the module as a child (``module.x``) with the values
+    its caller passes (see :mod:`scanner.iac.modules`).
     """
     errors: list[ScanError] = []
+    parsed = parse_files(files, parse, errors)
+    scope = module_scope(parsed, tfvars, errors, parse, inputs)
+    resources: list[TfResource] = []
+    for pf in parsed:
+        for mode, blocks in (("managed", pf.body.get("resource", [])), ("data", pf.body.get("data", []))):
+            for rtype, rname, raw in _blocks(blocks):
+                resource = _build(pf, mode, rtype, rname, raw, scope, errors, prefix)
+                if resource is not None:
+                    resources.append(resource)
+    return resources, errors
+
+
+def parse_files(
+    files: Sequence[Path], parse: Callable[[Path], ParsedFile], errors: list[ScanError]
+) -> list[ParsedFile]:
+    """Every file that parses; the others become errors."""
     parsed: list[ParsedFile] = []
     for path in files:
         try:
             parsed.append(parse(path))
         except HclError as exc:
             errors.append(exc.to_scan_error())
-    scope = _module_scope(parsed, tfvars, errors, parse)
-    resources: list[TfResource] = []
-    for pf in parsed:
-        for mode, blocks in (("managed", pf.body.get("resource", [])), ("data", pf.body.get("data", []))):
-            for rtype, rname, raw in _blocks(blocks):
-                resource = _build(pf, mode, rtype, rname, raw, scope, errors)
-                if resource is not None:
-                    resources.append(resource)
-    return resources, errors
+    return parsed
 
 
-def _module_scope(
+def module_scope(
     parsed: Iterable[ParsedFile],
     tfvars: Sequence[Path],
     errors: list[ScanError],
     parse: Callable[[Path], ParsedFile] = parse_file,
+    inputs: Mapping[str, Any] | None = None,
 ) -> Scope:
+    """Variables (defaults, then tfvars, then a caller's inputs) and locals of one module."""
     scope = Scope()
     for pf in parsed:
         for block in pf.body.get("variable", []):
@@ -108,6 +125,7 @@ def _module_scope(
             errors.append(exc.to_scan_error())
             continue
         scope.variables.update({k: v for k, v in values.items() if k not in META_KEYS})
+    scope.variables.update(inputs or {})
     return scope
 
 
@@ -129,6 +147,7 @@ def _build(
     raw: Mapping[str, Any],
     scope: Scope,
     errors: list[ScanError],
+    prefix: str = "",
 ) -> TfResource | None:
     line = pf.lines.get(("resource" if mode == "managed" else "data", rtype, rname))
     where = f"{pf.path}:{line}" if line else str(pf.path)
@@ -137,6 +156,7 @@ def _build(
         return None
     attrs = materialize(raw, scope)
     address = f"{rtype}.{rname}" if mode == "managed" else f"data.{rtype}.{rname}"
+    address = f"{prefix}.{address}" if prefix else address
     return TfResource(
         type=rtype,
         name=rname,
@@ -144,6 +164,7 @@ def _build(
         attrs=attrs,
         source=Source(kind="hcl", file=str(pf.path), line=line),
         mode=mode,
+        module=prefix,
         suppressions=tuple(_skips(raw, where, errors)),
         references=tuple(sorted(references_in(raw))),
     )

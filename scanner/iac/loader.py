@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.iac.hcl_loader import ParsedFile, load_module
+from scanner.iac.modules import called_directories, load_tree
 from scanner.iac.parallel import parse_all
 from scanner.iac.plan_loader import load_plan
 from scanner.iac.types import TfResource
@@ -62,8 +63,16 @@ def load_paths(paths: Sequence[str | Path]) -> IacLoad:
         else:
             errors.append(ScanError(where=str(path), reason="not a .tf file, directory or plan .json"))
     parse = parse_all(f for kind, directory, files in work for f in [*files, *_tfvars_of(kind, directory)])
+    called = {
+        child
+        for kind, directory, files in work
+        if kind == "dir"
+        for child in called_directories(directory, files, _tfvars(directory), parse)
+    }
     modules: list[ModuleLoad] = []
     for kind, path, files in work:
+        if kind == "dir" and path.resolve() in called:
+            continue  # loaded as module.<name> of its caller, with the caller's inputs
         if kind == "dir":
             _load_directory(modules, errors, path, files, parse)
         elif kind == "file":
@@ -87,7 +96,7 @@ def _load_directory(
     """One module per directory; if it declares an address twice (Terraform would refuse it, as in
     collections of unrelated examples), each file is loaded as a module of its own instead."""
     tfvars = _tfvars(directory)
-    resources, new_errors = load_module(files, tfvars, parse)
+    resources, new_errors = load_tree(directory, files, tfvars, parse, _tf_files)
     addresses = [r.address for r in resources]
     if len(files) > 1 and len(addresses) != len(set(addresses)):
         for tf_file in files:
@@ -107,10 +116,21 @@ def _add(
     errors.extend(new_errors)
 
 
+def _skipped(directories: tuple[str, ...]) -> bool:
+    """Hidden directories (.terraform, .git, .venv, ...) and vendored trees are not scanned."""
+    return any(
+        part.startswith(".") and part not in (".", "..") or part in _SKIPPED_DIRS for part in directories
+    )
+
+
+def _tf_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.tf"))
+
+
 def _module_dirs(root: Path) -> list[tuple[Path, list[Path]]]:
     by_dir: dict[Path, list[Path]] = {}
     for tf in sorted(root.rglob("*.tf")):
-        if _SKIPPED_DIRS.intersection(tf.relative_to(root).parts):
+        if _skipped(tf.relative_to(root).parts[:-1]):
             continue
         by_dir.setdefault(tf.parent, []).append(tf)
     return sorted(by_dir.items())
@@ -123,7 +143,7 @@ def _tfvars(directory: Path) -> list[Path]:
 
 def _is_candidate_plan(path: Path) -> bool:
     """Plan files found while walking a directory: .json files that start like a plan document."""
-    if _SKIPPED_DIRS.intersection(path.parts):
+    if _skipped(path.parts[:-1]):
         return False
     try:
         with path.open(encoding="utf-8") as handle:

@@ -1,0 +1,104 @@
+"""Instantiate local child modules (``module "x" { source = "./modules/y" ... }``) as Terraform would.
+
+A module directory means something only with the values its caller passes: scanned on
+its own, every input without a default is unknown. So a directory that another scanned
+directory calls is loaded as ``module.x`` with the caller's inputs (resolved in the
+caller's scope), its resources addressed ``module.x.type.name``, and not again on its own.
+Registry and git sources cannot be fetched offline; scan a plan for those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scanner.iac.expressions import META_KEYS, Scope, resolve
+from scanner.iac.hcl_loader import ParsedFile, load_module, module_scope, parse_files
+from scanner.iac.types import TfResource
+from scanner.model import ScanError
+
+MAX_DEPTH = 8
+"""Deeper nesting than this is almost certainly a cycle through symlinks; stop there."""
+_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+@dataclass(frozen=True)
+class ModuleCall:
+    """One ``module`` block with a local source, and the inputs it passes."""
+
+    name: str
+    directory: Path
+    inputs: Mapping[str, Any]
+
+
+def local_calls(parsed: Iterable[ParsedFile], scope: Scope, base: Path) -> list[ModuleCall]:
+    """The module blocks of a module whose source is a local path (``./`` or ``../``)."""
+    calls: list[ModuleCall] = []
+    for pf in parsed:
+        for block in pf.body.get("module", []):
+            for name, spec in block.items():
+                source = spec.get("source") if isinstance(spec, Mapping) else None
+                if not isinstance(source, str) or not source.startswith(("./", "../")):
+                    continue
+                if resolve(spec.get("count"), scope) == 0:
+                    continue
+                inputs = {
+                    key: resolve(value, scope)
+                    for key, value in spec.items()
+                    if key not in _META_ARGUMENTS and key not in META_KEYS
+                }
+                calls.append(ModuleCall(name, (base / source).resolve(), inputs))
+    return calls
+
+
+def called_directories(
+    directory: Path, files: Sequence[Path], tfvars: Sequence[Path], parse: Callable[[Path], ParsedFile]
+) -> set[Path]:
+    """The local module directories a module calls (directly)."""
+    errors: list[ScanError] = []
+    parsed = parse_files(files, parse, errors)
+    return {
+        call.directory for call in local_calls(parsed, module_scope(parsed, tfvars, errors, parse), directory)
+    }
+
+
+def load_tree(
+    directory: Path,
+    files: Sequence[Path],
+    tfvars: Sequence[Path],
+    parse: Callable[[Path], ParsedFile],
+    files_of: Callable[[Path], list[Path]],
+    *,
+    prefix: str = "",
+    inputs: Mapping[str, Any] | None = None,
+    stack: tuple[Path, ...] = (),
+) -> tuple[list[TfResource], list[ScanError]]:
+    """A module's resources plus those of every local child module, instantiated with their inputs."""
+    resources, errors = load_module(files, tfvars, parse, inputs=inputs, prefix=prefix)
+    parsed = parse_files(files, parse, [])
+    scope = module_scope(parsed, tfvars, [], parse, inputs)
+    for call in local_calls(parsed, scope, directory):
+        where = f"{directory} (module.{call.name})"
+        child_files = files_of(call.directory)
+        if not child_files:
+            errors.append(ScanError(where=where, reason=f"module source {call.directory} has no .tf files"))
+            continue
+        if call.directory in stack or len(stack) >= MAX_DEPTH:
+            errors.append(ScanError(where=where, reason="module nesting too deep or cyclic; not expanded"))
+            continue
+        child_prefix = f"{prefix}.module.{call.name}" if prefix else f"module.{call.name}"
+        child_resources, child_errors = load_tree(
+            call.directory,
+            child_files,
+            (),
+            parse,
+            files_of,
+            prefix=child_prefix,
+            inputs=call.inputs,
+            stack=(*stack, directory.resolve()),
+        )
+        resources += child_resources
+        errors += child_errors
+    return resources, errors
