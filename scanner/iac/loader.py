@@ -7,6 +7,7 @@ A directory is searched recursively; every directory holding .tf files is one mo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,7 @@ def load_paths(paths: Sequence[str | Path]) -> IacLoad:
             work += [("dir", directory, files) for directory, files in _module_dirs(path)]
             work += [
                 ("plan", plan, [])
-                for plan in sorted(p for p in path.rglob("*.json") if _is_candidate_plan(p))
+                for plan in sorted(p for p in _walk(path, ".json") if _is_candidate_plan(p))
             ]
         elif path.suffix == ".tf":
             work.append(("file", path, [path]))
@@ -129,11 +130,18 @@ def _tf_files(directory: Path) -> list[Path]:
 
 def _module_dirs(root: Path) -> list[tuple[Path, list[Path]]]:
     by_dir: dict[Path, list[Path]] = {}
-    for tf in sorted(root.rglob("*.tf")):
-        if _skipped(tf.relative_to(root).parts[:-1]):
-            continue
+    for tf in sorted(_walk(root, ".tf")):
         by_dir.setdefault(tf.parent, []).append(tf)
     return sorted(by_dir.items())
+
+
+def _walk(root: Path, suffix: str) -> list[Path]:
+    """Files ending in ``suffix`` below ``root``, never descending into skipped directories."""
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = [d for d in subdirs if not _skipped((d,))]
+        found += [Path(directory) / name for name in files if name.endswith(suffix)]
+    return found
 
 
 def _tfvars(directory: Path) -> list[Path]:
@@ -143,8 +151,6 @@ def _tfvars(directory: Path) -> list[Path]:
 
 def _is_candidate_plan(path: Path) -> bool:
     """Plan files found while walking a directory: .json files that start like a plan document."""
-    if _skipped(path.parts[:-1]):
-        return False
     try:
         with path.open(encoding="utf-8") as handle:
             head = handle.read(4096)

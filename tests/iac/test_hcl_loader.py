@@ -107,3 +107,11 @@ def test_heredocs_are_literal_text_and_indented_ones_are_dedented(tmp_path):
     (policy,) = load_paths([tf]).resources
     assert policy.attrs["policy"] == '{"Statement": [{"Action": "s3:*", "Resource": "arn:aws:s3:::data/*"}]}'
     assert policy.attrs["plain"] == '{"a": "b"}'
+
+
+def test_hidden_directories_are_not_walked(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_sagemaker_model" "kept" {\n  name = "kept"\n}\n')
+    hidden = tmp_path / ".terraform" / "modules" / "vendored"
+    hidden.mkdir(parents=True)
+    (hidden / "main.tf").write_text('resource "aws_sagemaker_model" "vendored" {\n  name = "x"\n}\n')
+    assert [r.address for r in load_paths([tmp_path]).resources] == ["aws_sagemaker_model.kept"]
