@@ -1,9 +1,10 @@
 """A small Vertex AI REST fake on 127.0.0.1, so the real GAPIC REST clients can be tested offline.
 
 It serves a seeded estate (``data/vertex_estate.json``: projects → locations →
-endpoints / models / customJobs / trainingPipelines, plus each project's IAM
-policy) at the paths the ``aiplatform_v1`` REST transport and the Resource Manager
-``getIamPolicy`` call use, pages lists with ``nextPageToken``, records every
+endpoints / models / customJobs / trainingPipelines, projects → zones → Workbench
+instances, plus each project's IAM policy) at the paths the ``aiplatform_v1`` and
+``notebooks_v2`` REST transports and the Resource Manager ``getIamPolicy`` call use
+(``/v2/projects/P/locations/-/instances`` lists every zone, as the Notebooks API does), pages lists with ``nextPageToken``, records every
 request, and injects faults (403 / 404 / 429 / 500) on paths that match a glob, so
 tests can prove that a partial failure is reported while the rest of the scan goes on.
 """
@@ -24,6 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 from scanner.sandbox.recording import BackgroundServer, RecordedRequest
 
 COLLECTIONS = ("endpoints", "models", "customJobs", "trainingPipelines")
+ZONAL_COLLECTION = "instances"
+"""Notebooks v2 (Workbench) instances, under ``/v2/projects/P/locations/{zone}/instances``."""
 DEFAULT_PAGE_SIZE = 2
 """Small on purpose, so that a seeded estate of a handful of resources already needs pagination."""
 
@@ -110,7 +113,9 @@ class Emulator(BackgroundServer):
         return 200, data.get("iamPolicy", {"version": 1, "bindings": []})
 
     def _get(self, parts: list[str], query: Mapping[str, list[str]]) -> tuple[int, dict[str, Any]]:
-        # /v1|/ui /projects/{p}/locations[/{l}/{collection}]
+        # /v1|/ui /projects/{p}/locations[/{l}/{collection}]; /v2/projects/{p}/locations/{zone|-}/instances[/{i}]
+        if parts[:1] == ["v2"]:
+            return self._notebooks(parts, query)
         if len(parts) < 4 or parts[0] not in ("v1", "ui") or parts[1] != "projects":
             return 404, _error(404, "unknown path")
         project = self.estate.get("projects", {}).get(parts[2])
@@ -132,6 +137,36 @@ class Emulator(BackgroundServer):
                     return 200, item
             return 404, _error(404, f"{wanted} not found")
         return 404, _error(404, "unknown path")
+
+    def _notebooks(self, parts: list[str], query: Mapping[str, list[str]]) -> tuple[int, dict[str, Any]]:
+        if len(parts) not in (6, 7) or parts[1] != "projects" or parts[3] != "locations":
+            return 404, _error(404, "unknown path")
+        if parts[5] != ZONAL_COLLECTION:
+            return 404, _error(404, "unknown path")
+        project = self.estate.get("projects", {}).get(parts[2])
+        if project is None:
+            return 403, _error(403, f"Permission denied on project {parts[2]} (or it does not exist)")
+        zones: Mapping[str, Any] = project.get("zones", {})
+        if len(parts) == 7:
+            wanted = "/".join(parts[1:])
+            for item in zones.get(parts[4], {}).get(ZONAL_COLLECTION, []):
+                if item.get("name") == wanted:
+                    return 200, item
+            return 404, _error(404, f"{wanted} not found")
+        if parts[4] != "-":
+            return 200, self._page(zones.get(parts[4], {}).get(ZONAL_COLLECTION, []), ZONAL_COLLECTION, query)
+        # The wildcard reads every zone; a zone whose own path has a fault is reported unreachable.
+        items: list[Any] = []
+        unreachable: list[str] = []
+        for zone, data in zones.items():
+            if self.fault_for(f"/v2/projects/{parts[2]}/locations/{zone}/{ZONAL_COLLECTION}") is not None:
+                unreachable.append(zone)
+            else:
+                items.extend(data.get(ZONAL_COLLECTION, []))
+        body = self._page(items, ZONAL_COLLECTION, query)
+        if unreachable and not (query.get("pageToken") or [""])[0]:
+            body["unreachable"] = unreachable
+        return 200, body
 
     def _page(self, items: list[Any], key: str, query: Mapping[str, list[str]]) -> dict[str, Any]:
         size = int((query.get("pageSize") or [0])[0] or 0) or self.page_size

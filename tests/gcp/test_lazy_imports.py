@@ -31,8 +31,9 @@ def test_live_gcp_scan_imports_neither_boto3_nor_azure():
         "with start_vertex_emulator() as emu:\n"
         "    result = live_scanner('gcp')(LiveOptions(projects=('mlscan-demo',), gcp_endpoint=emu.url,\n"
         "        extra={'gcp_retry_timeout': 0}), NullProgress())\n"
-        "assert len(result.resources) == 12, result\n"
+        "assert len(result.resources) == 15, result\n"
     )
     assert "google.cloud.aiplatform_v1" in loaded
+    assert "google.cloud.notebooks_v2" in loaded  # Workbench instances
     assert not [m for m in loaded if m.split(".")[0] in ("boto3", "botocore", "azure", "moto")]
     assert "google.cloud.aiplatform" not in loaded  # the high-level SDK hides private endpoints

@@ -172,20 +172,20 @@ def test_locations_come_from_the_service_when_not_given():
         location_calls = [r for r in emu.requests if r.path.endswith(f"projects/{PROJECT}/locations")]
     assert len(location_calls) == 2
     assert {r.region for r in result.resources} == {"us-central1", "europe-west4"}
-    assert len(result.resources) == 12
+    assert len(result.resources) == 15
 
 
 @pytest.mark.parametrize("status", [500, 403, 429, 404])
 def test_one_failing_location_is_reported_and_the_rest_completes(status):
-    with start_vertex_emulator(faults={f"/v1/{EU}/*": status}) as emu:
+    eu_zones = f"/v2/projects/{PROJECT}/locations/europe-west4-*"  # Workbench: the region's zones
+    with start_vertex_emulator(faults={f"/v1/{EU}/*": status, eu_zones: status}) as emu:
         result = live_scan(emu)
     wheres = sorted(e.where for e in result.errors)
-    assert wheres == sorted(
-        f"gcp/{PROJECT}/europe-west4/{t}" for t in ("models", "endpoints", "customJobs", "trainingPipelines")
-    )
+    types = ("models", "endpoints", "customJobs", "trainingPipelines", "workbenchInstances")
+    assert wheres == sorted(f"gcp/{PROJECT}/europe-west4/{t}" for t in types)
     assert all(e.reason for e in result.errors)
     assert {r.region for r in result.resources} == {"us-central1"}
-    assert len(result.resources) == 10
+    assert len(result.resources) == 12
 
 
 def test_deployed_model_inherits_its_models_explanation_spec(result):
@@ -217,7 +217,7 @@ def test_unreadable_iam_policy_makes_roles_unknown_not_safe():
 def test_unknown_project_is_an_error_not_a_crash(emulator):
     result = live_scan(emulator, projects=("nope", PROJECT), locations=())
     assert [e.where for e in result.errors] == ["gcp/nope/global/locations"]
-    assert len(result.resources) == 12
+    assert len(result.resources) == 15
 
 
 def test_no_project_is_a_clear_error(emulator):
@@ -246,8 +246,8 @@ def test_progress_counts_every_task(emulator):
         projects=(PROJECT,), gcp_endpoint=emulator.url, max_workers=1, extra={"gcp_retry_timeout": 0}
     )
     result = scan(options, progress)
-    assert progress.total == progress.done == 8
-    assert len(result.resources) == 12
+    assert progress.total == progress.done == 10
+    assert len(result.resources) == 15
 
 
 def test_dp_sgd_custom_job_is_recognized_end_to_end(result):

@@ -1,4 +1,4 @@
-"""Building the Vertex AI and Resource Manager clients (the only place the Google SDKs are imported).
+"""Building the Vertex AI, Notebooks and Resource Manager clients (the only place the Google SDKs are imported).
 
 Real use: Application Default Credentials and Vertex's regional endpoints
 (``{location}-aiplatform.googleapis.com``). Emulators: ``options.gcp_endpoint``
@@ -38,6 +38,7 @@ class ClientFactory:
         self._by_location: dict[str, LocationClients] = {}
         self._global: Any = None
         self._iam: Any = None
+        self._notebooks: Any = None
         self._lock = threading.Lock()
         self.retry = _retry(float(options.extra.get("gcp_retry_timeout", 30.0)))
 
@@ -77,6 +78,17 @@ class ClientFactory:
                     **self._options("cloudresourcemanager.googleapis.com")
                 )
             return self._iam
+
+    def notebooks(self) -> Any:
+        """The Notebooks v2 client (Vertex AI Workbench instances; one global endpoint for every zone)."""
+        with self._lock:
+            if self._notebooks is None:
+                from google.cloud import notebooks_v2
+
+                self._notebooks = notebooks_v2.NotebookServiceClient(
+                    **self._options("notebooks.googleapis.com")
+                )
+            return self._notebooks
 
     def _options(self, host: str) -> dict[str, Any]:
         return {

@@ -33,15 +33,22 @@ class LiveContext:
         item: Mapping[str, Any],
         facts: Mapping[str, Any],
         links: tuple[str, ...] = (),
+        *,
+        service: str = fc.SERVICE,
+        api_host: str | None = None,
     ) -> Resource:
-        """A Vertex AI Resource of this project and location: id = resource name, tags = labels, raw redacted."""
+        """A Resource of this project and location: id = resource name, tags = labels, raw redacted.
+
+        ``service`` / ``api_host`` name another Google API than Vertex's regional one
+        (Workbench instances come from the global ``notebooks.googleapis.com``).
+        """
         return Resource(
             provider=fc.PROVIDER,
-            service=fc.SERVICE,
+            service=service,
             kind=kind,
             id=item["name"],
             name=item.get("display_name") or item["name"].rsplit("/", 1)[-1],
-            source=self.source,
+            source=Source(kind="live", address=api_host) if api_host else self.source,
             facts=dict(facts),
             account=self.project,
             region=self.location,

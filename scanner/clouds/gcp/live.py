@@ -1,11 +1,13 @@
-"""``mlscan scan --cloud gcp``: read Vertex AI through the aiplatform_v1 REST clients.
+"""``mlscan scan --cloud gcp``: read Vertex AI through the aiplatform_v1 (and notebooks_v2) REST clients.
 
 Work is split per project × location × resource type and run concurrently
 (``options.max_workers``). A failing piece becomes a ``ScanError``
 (``gcp/<project>/<location>/<type>: <reason>``) and the rest completes. Only
 list / get calls are made (plus Resource Manager's read-only getIamPolicy).
 Endpoints are built after models so a deployed model without its own
-explanation spec can inherit its model's, as Vertex does.
+explanation spec can inherit its model's, as Vertex does. Workbench instances are
+zonal: one wildcard listing per project is shared by that project's region tasks
+(``workbench_listing``).
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from scanner.clouds.gcp.iam import ProjectRoles
 from scanner.clouds.gcp.jobs import custom_job_resource, pipeline_resource
 from scanner.clouds.gcp.lineage import link_models_to_jobs
 from scanner.clouds.gcp.models import model_resource
+from scanner.clouds.gcp.notebooks import workbench_resource
+from scanner.clouds.gcp.workbench_listing import WorkbenchInstances
 from scanner.model import Resource, ScanError
 
-RESOURCE_TYPES = ("models", "endpoints", "customJobs", "trainingPipelines")
+WORKBENCH = "workbenchInstances"
+RESOURCE_TYPES = ("models", "endpoints", "customJobs", "trainingPipelines", WORKBENCH)
 """In build order: models first (endpoints inherit their explanation specs)."""
 
 _LISTERS: Mapping[str, Callable[[Any], Any]] = {
@@ -39,6 +44,7 @@ _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], LiveContext], Resource]] = 
     "endpoints": endpoint_resource,
     "customJobs": custom_job_resource,
     "trainingPipelines": pipeline_resource,
+    WORKBENCH: workbench_resource,
 }
 PROGRESS_LABEL = "gcp"
 
@@ -59,13 +65,16 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
     except Exception as exc:  # noqa: BLE001 - missing credentials etc. are one reported error
         return SourceResult(errors=(ScanError("gcp", f"cannot create clients: {describe_error(exc)}"),))
 
+    workbench = WorkbenchInstances(clients)
     workers = max(1, options.max_workers)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscan-gcp") as pool:
         located = list(pool.map(lambda p: (p, _locations(clients, p, options, report)), options.projects))
         tasks = [(p, loc, rtype) for p, locs in located for loc in locs for rtype in RESOURCE_TYPES]
         progress.add(PROGRESS_LABEL, total=len(tasks))
         fetched = dict(
-            zip(tasks, pool.map(lambda t: _fetch(clients, t, report, progress), tasks), strict=True)
+            zip(
+                tasks, pool.map(lambda t: _fetch(clients, workbench, t, report, progress), tasks), strict=True
+            )
         )
 
     roles = ProjectRoles(clients, report)
@@ -102,6 +111,7 @@ def _locations(
 
 def _fetch(
     clients: ClientFactory,
+    workbench: WorkbenchInstances,
     task: tuple[str, str, str],
     report: Callable[[str, str], None],
     progress: Progress,
@@ -109,6 +119,13 @@ def _fetch(
     """All items of one type in one location, or None (reported) when the call failed."""
     project, location, rtype = task
     try:
+        if rtype == WORKBENCH:
+            found = workbench.in_region(project, location)
+            if found.unreachable:
+                report(
+                    f"gcp/{project}/{location}/{rtype}", f"zones unreachable: {', '.join(found.unreachable)}"
+                )
+            return found.instances
         method = _LISTERS[rtype](clients.for_location(location))
         return list_all(method, f"projects/{project}/locations/{location}", clients.retry)
     except Exception as exc:  # noqa: BLE001 - reported as gcp/<project>/<location>/<type>

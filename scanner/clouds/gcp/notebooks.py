@@ -1,0 +1,56 @@
+"""Live Vertex AI Workbench instances (Notebooks API v2) → ``notebook`` Resources.
+
+The facts come from :func:`notebook_facts.workbench_facts`, the same function the
+Terraform face runs over a ``google_workbench_instance`` block, so one setting gives
+one fact live and in HCL. Identity: the instance's service account with its project
+roles; none → the Compute Engine default account, whose breadth depends on the
+organization (unknown), exactly as the Terraform face says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scanner.clouds.gcp import facts_common as fc
+from scanner.clouds.gcp import notebook_facts as nf
+from scanner.clouds.gcp.context import LiveContext
+from scanner.model import Resource
+
+API_HOST = "notebooks.googleapis.com"
+SERVICE = "notebooks"
+RESOURCE_TYPE = "notebooks.googleapis.com/Instance"
+KEPT_METADATA_PREFIXES = ("notebook-", "proxy-", "framework", "version", "title")
+"""Metadata whose values are configuration, kept in evidence; any other value (startup scripts …) is redacted."""
+
+
+def workbench_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
+    """One Workbench ``Instance`` (snake_case dict of the API message) as a normalized Resource."""
+    gce = item.get("gce_setup") or {}
+
+    def identity(account: Any) -> dict[str, Any]:
+        roles = ctx.roles_of(account) if account else None
+        return fc.identity_facts(account or None, roles, default_grants=None)
+
+    facts = nf.workbench_facts(gce, identity)
+    facts["data.sensitivity"] = fc.sensitivity(dict(item.get("labels") or {}))
+    links = (facts["identity.principal"],) if facts.get("identity.principal") else ()
+    return ctx.resource(
+        "notebook", RESOURCE_TYPE, redact_metadata(item), facts, links, service=SERVICE, api_host=API_HOST
+    )
+
+
+def redact_metadata(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``item`` whose ``gce_setup.metadata`` keeps every key but only configuration values.
+
+    Instance metadata carries startup scripts and whatever users put there (tokens,
+    passwords); evidence keeps the key names and the ``notebook-*`` switches.
+    """
+    gce = item.get("gce_setup")
+    if not isinstance(gce, Mapping) or not isinstance(gce.get("metadata"), Mapping):
+        return dict(item)
+    metadata = {
+        key: value if str(key).startswith(KEPT_METADATA_PREFIXES) else fc.REDACTED
+        for key, value in gce["metadata"].items()
+    }
+    return {**item, "gce_setup": {**gce, "metadata": metadata}}
