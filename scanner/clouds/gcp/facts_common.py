@@ -167,21 +167,30 @@ def sensitivity(labels: Mapping[str, Any]) -> str | None:
     return None
 
 
+KEPT_METADATA_PREFIXES = ("notebook-", "proxy-", "framework", "version", "title")
+"""Instance metadata keys whose values are configuration, not user data, and stay readable in evidence."""
+
+
 def redact(value: Any) -> Any:
-    """A copy of ``value`` with every environment-variable value replaced by ``***REDACTED***``.
+    """A copy of ``value`` with secrets replaced by ``***REDACTED***``, live and Terraform alike.
 
     Vertex carries env as ``env: [{name, value}]`` (container_spec, python_package_spec,
     worker pools inside training_task_inputs); names are kept so evidence still says
-    which variables exist.
+    which variables exist. Instance ``metadata`` (Workbench / notebooks) carries startup
+    scripts and whatever users put there: every key is kept, only configuration values
+    (``notebook-*`` switches and the like) stay readable.
     """
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            out[key] = (
-                _redact_env(item)
-                if str(key) in ("env", "environment", "environment_variables")
-                else redact(item)
-            )
+            if str(key) in ("env", "environment", "environment_variables"):
+                out[key] = _redact_env(item)
+            elif str(key) == "metadata" and isinstance(item, Mapping):
+                out[key] = {
+                    k: v if str(k).startswith(KEPT_METADATA_PREFIXES) else REDACTED for k, v in item.items()
+                }
+            else:
+                out[key] = redact(item)
         return out
     if isinstance(value, list):
         return [redact(item) for item in value]

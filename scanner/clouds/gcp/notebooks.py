@@ -20,8 +20,6 @@ from scanner.model import Resource
 API_HOST = "notebooks.googleapis.com"
 SERVICE = "notebooks"
 RESOURCE_TYPE = "notebooks.googleapis.com/Instance"
-KEPT_METADATA_PREFIXES = ("notebook-", "proxy-", "framework", "version", "title")
-"""Metadata whose values are configuration, kept in evidence; any other value (startup scripts …) is redacted."""
 
 
 def workbench_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
@@ -35,22 +33,4 @@ def workbench_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts = nf.workbench_facts(gce, identity)
     facts["data.sensitivity"] = fc.sensitivity(dict(item.get("labels") or {}))
     links = (facts["identity.principal"],) if facts.get("identity.principal") else ()
-    return ctx.resource(
-        "notebook", RESOURCE_TYPE, redact_metadata(item), facts, links, service=SERVICE, api_host=API_HOST
-    )
-
-
-def redact_metadata(item: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``item`` whose ``gce_setup.metadata`` keeps every key but only configuration values.
-
-    Instance metadata carries startup scripts and whatever users put there (tokens,
-    passwords); evidence keeps the key names and the ``notebook-*`` switches.
-    """
-    gce = item.get("gce_setup")
-    if not isinstance(gce, Mapping) or not isinstance(gce.get("metadata"), Mapping):
-        return dict(item)
-    metadata = {
-        key: value if str(key).startswith(KEPT_METADATA_PREFIXES) else fc.REDACTED
-        for key, value in gce["metadata"].items()
-    }
-    return {**item, "gce_setup": {**gce, "metadata": metadata}}
+    return ctx.resource("notebook", RESOURCE_TYPE, item, facts, links, service=SERVICE, api_host=API_HOST)
