@@ -35,7 +35,7 @@ def _key(text: str) -> str:
 
 
 def sensitivity_from_tags(
-    tags: Mapping[str, str],
+    tags: Mapping[str, str] | None,
     *,
     tag_keys: Sequence[str] = DEFAULT_TAG_KEYS,
     levels: Sequence[str] = SENSITIVITY_LEVELS,
@@ -47,7 +47,7 @@ def sensitivity_from_tags(
     wanted = {_key(k) for k in tag_keys}
     found = [
         str(value).strip().lower()
-        for key, value in tags.items()
+        for key, value in (tags or {}).items()
         if _key(str(key)) in wanted and value is not None
     ]
     known = [value for value in found if value in levels]

@@ -12,18 +12,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scanner.iac.values import Ref, Unknown, is_set
+from scanner.iac.values import Ref, Unknown, as_bool, is_set
+from scanner.privacy.sensitivity import sensitivity_from_tags
 
 REDACTED = "***REDACTED***"
 _SECRET_NAME = re.compile(r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)", re.I)
-SENSITIVITY_KEYS = (
-    "data-classification",
-    "data_classification",
-    "dataclassification",
-    "sensitivity",
-    "classification",
-)
-SENSITIVITY_VALUES = ("phi", "pii", "confidential", "internal", "public")
 
 
 def unresolved(value: Any) -> bool:
@@ -34,6 +27,12 @@ def unresolved(value: Any) -> bool:
 present = is_set
 """Whether a setting is given: True (literal or Ref), False (absent / null / empty), None (Unknown)."""
 
+flag = as_bool
+"""A boolean setting; absent gives the provider ``default``; strings "true"/"false" accepted."""
+
+sensitivity = sensitivity_from_tags
+"""``data.sensitivity`` from tags: the shared reading every cloud uses (scanner/privacy/sensitivity.py)."""
+
 
 def enum(value: Any, default: str | None) -> str | None:
     """A string enum setting; absent gives the provider ``default``; Ref / Unknown give None."""
@@ -43,17 +42,6 @@ def enum(value: Any, default: str | None) -> str | None:
         return value
     if isinstance(value, bool):
         return "Enabled" if value else "Disabled"
-    return None
-
-
-def flag(value: Any, default: bool | None) -> bool | None:
-    """A boolean setting; absent gives the provider ``default``; strings "true"/"false" accepted."""
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
     return None
 
 
@@ -105,16 +93,6 @@ def any_of(values: Sequence[bool | None]) -> bool | None:
     if any(v is None for v in values):
         return None
     return False
-
-
-def sensitivity(tags: Mapping[str, str]) -> str | None:
-    """``data.sensitivity`` from tags (data-classification / sensitivity keys), lowercased; None when untagged."""
-    for key, value in tags.items():
-        if str(key).lower() in SENSITIVITY_KEYS and isinstance(value, str):
-            lowered = value.strip().lower()
-            if lowered in SENSITIVITY_VALUES:
-                return lowered
-    return None
 
 
 def tag_map(tag_list: Any) -> dict[str, str]:

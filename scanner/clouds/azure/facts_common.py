@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.privacy.sensitivity import sensitivity_from_tags
+
 SERVICE = "machinelearningservices"
 PROVIDER = "azure"
 
@@ -30,8 +32,6 @@ _BROAD_SCOPE = re.compile(
     re.IGNORECASE,
 )
 
-SENSITIVITY_KEYS = ("data-classification", "data_classification", "dataclassification", "sensitivity")
-SENSITIVITY_VALUES = ("phi", "pii", "confidential", "internal", "public")
 
 # Data collector collections that hold request / response payloads (model inputs and outputs).
 PAYLOAD_COLLECTIONS = frozenset({"request", "response", "model_inputs", "model_outputs"})
@@ -40,6 +40,10 @@ _SECRET_KEY = re.compile(
     r"(password|secret|connectionstring|accesskey|primarykey|secondarykey|sastoken)$", re.I
 )
 _ENV_KEYS = frozenset({"environmentvariables", "environment_variables"})
+
+
+sensitivity = sensitivity_from_tags
+"""``data.sensitivity`` from tags / labels: the shared reading every cloud uses (scanner/privacy/sensitivity.py)."""
 
 
 def role_name(role: str | None) -> str | None:
@@ -256,18 +260,6 @@ def deployment_facts(deployments: Sequence[Mapping[str, Any]], workspace_cmk: bo
         "logging.capture_encrypted": workspace_cmk if capture else None,
         "availability.instance_count": min(known) if len(known) == len(capacities) else None,
     }
-
-
-def sensitivity(tags: Mapping[str, Any] | None) -> str | None:
-    """``data.sensitivity`` from tags such as ``data-classification: PHI`` (lowercased), else None."""
-    for key, value in (tags or {}).items():
-        if (
-            str(key).lower() in SENSITIVITY_KEYS
-            and isinstance(value, str)
-            and value.lower() in SENSITIVITY_VALUES
-        ):
-            return value.lower()
-    return None
 
 
 def redact(value: Any, *, _env: bool = False) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scanner.iac.values import Unknown, as_bool, block, is_set
+from scanner.privacy.sensitivity import sensitivity_from_tags
 
 PROVIDER = "gcp"
 SERVICE = "aiplatform"
@@ -24,8 +25,9 @@ CUSTOM_CODE_AGENT_GRANT = "Vertex AI Custom Code Service Agent: project-wide Clo
 PRIMITIVE_ROLES = ("roles/owner", "roles/editor", "roles/viewer")
 """Basic roles: project-wide and too broad for a workload identity."""
 
-SENSITIVITY_KEYS = ("data-classification", "data_classification", "dataclassification", "sensitivity")
-SENSITIVITY_VALUES = ("phi", "pii", "confidential", "internal", "public")
+
+sensitivity = sensitivity_from_tags
+"""``data.sensitivity`` from tags / labels: the shared reading every cloud uses (scanner/privacy/sensitivity.py)."""
 
 
 def kms_facts(attrs: Mapping[str, Any], spec_name: str = "encryption_spec") -> dict[str, Any]:
@@ -155,16 +157,6 @@ def is_broad_role(role: str) -> bool:
 def is_default_account(email: str) -> bool:
     """The Compute Engine default service account (``N-compute@developer.gserviceaccount.com``)."""
     return email.endswith("-compute@developer.gserviceaccount.com")
-
-
-def sensitivity(labels: Mapping[str, Any]) -> str | None:
-    """``data.sensitivity`` from labels (data-classification / sensitivity …), lowercase, known values only."""
-    for key, value in labels.items():
-        if str(key).lower() in SENSITIVITY_KEYS and isinstance(value, str):
-            level = value.strip().lower()
-            if level in SENSITIVITY_VALUES:
-                return level
-    return None
 
 
 KEPT_METADATA_PREFIXES = ("notebook-", "proxy-", "framework", "version", "title")
