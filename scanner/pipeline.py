@@ -14,6 +14,7 @@ from scanner.clouds.base import SourceResult
 from scanner.model import Resource, ScanResult
 from scanner.policy.evaluate import evaluate_all
 from scanner.policy.model import PolicySet
+from scanner.privacy.risk import join_served_privacy, risk_to_dict
 
 
 def now() -> str:
@@ -34,7 +35,7 @@ def run_scan(
     started = started_at or now()
     resources: list[Resource] = [r for source in sources for r in source.resources]
     errors = [e for source in sources for e in source.errors] + list(policy_set.errors)
-    resources, extras = enrich(resources, parameters or {})
+    resources, extras = enrich(resources)
     findings = evaluate_all(policy_set, resources, parameters)
     return ScanResult(
         resources=tuple(resources),
@@ -48,11 +49,7 @@ def run_scan(
     )
 
 
-def enrich(resources: list[Resource], parameters: Mapping[str, Any]) -> tuple[list[Resource], dict[str, Any]]:
+def enrich(resources: list[Resource]) -> tuple[list[Resource], dict[str, Any]]:
     """Cross-resource joins that add facts before policies run (the privacy join of endpoints)."""
-    try:
-        from scanner.privacy.risk import join_served_privacy, risk_to_dict
-    except ImportError:
-        return resources, {}
     joined, summaries = join_served_privacy(resources)
     return list(joined), {"privacy_risk": [risk_to_dict(s) for s in summaries]}
