@@ -79,6 +79,13 @@ def load_module(
     errors: list[ScanError] = []
     parsed = parse_files(files, parse, errors)
     scope = module_scope(parsed, tfvars, errors, parse, inputs)
+    return module_resources(parsed, scope, errors, prefix), errors
+
+
+def module_resources(
+    parsed: Iterable[ParsedFile], scope: Scope, errors: list[ScanError], prefix: str = ""
+) -> list[TfResource]:
+    """The resource and data blocks of parsed files, resolved in ``scope``, addressed under ``prefix``."""
     resources: list[TfResource] = []
     for pf in parsed:
         for mode, blocks in (("managed", pf.body.get("resource", [])), ("data", pf.body.get("data", []))):
@@ -86,7 +93,7 @@ def load_module(
                 resource = _build(pf, mode, rtype, rname, raw, scope, errors, prefix)
                 if resource is not None:
                     resources.append(resource)
-    return resources, errors
+    return resources
 
 
 def parse_files(

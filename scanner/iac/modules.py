@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.iac.expressions import META_KEYS, Scope, resolve
-from scanner.iac.hcl_loader import ParsedFile, load_module, module_scope, parse_files
+from scanner.iac.hcl_loader import ParsedFile, module_resources, module_scope, parse_files
 from scanner.iac.types import TfResource
 from scanner.model import ScanError
 
@@ -76,9 +76,10 @@ def load_tree(
     stack: tuple[Path, ...] = (),
 ) -> tuple[list[TfResource], list[ScanError]]:
     """A module's resources plus those of every local child module, instantiated with their inputs."""
-    resources, errors = load_module(files, tfvars, parse, inputs=inputs, prefix=prefix)
-    parsed = parse_files(files, parse, [])
-    scope = module_scope(parsed, tfvars, [], parse, inputs)
+    errors: list[ScanError] = []
+    parsed = parse_files(files, parse, errors)
+    scope = module_scope(parsed, tfvars, errors, parse, inputs)
+    resources = module_resources(parsed, scope, errors, prefix)
     for call in local_calls(parsed, scope, directory):
         where = f"{directory} (module.{call.name})"
         child_files = files_of(call.directory)
