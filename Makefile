@@ -19,6 +19,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check scanner tests bench
+	$(BIN)/ruff format --check scanner tests bench
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

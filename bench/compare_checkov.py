@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from scanner.clouds.base import SourceResult  # noqa: E402
-from scanner.iac.scan import terraform_source  # noqa: E402
+from scanner.clouds.sources import terraform_source  # noqa: E402
 from scanner.model import Finding, Resource  # noqa: E402
 from scanner.policy.evaluate import evaluate_all  # noqa: E402
 from scanner.policy.loader import load_policies  # noqa: E402

@@ -12,6 +12,7 @@ determined. A policy over an unknown fact yields ``unknown``, never a pass.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -164,6 +165,19 @@ class Finding:
         """A failure that is not suppressed: what gates count."""
         return self.status is Status.FAIL and self.suppressed is None
 
+    @property
+    def fingerprint(self) -> str:
+        """This finding's identity ("this policy on this resource"), the same in SARIF, OCSF and baselines."""
+        return fingerprint_of(self.policy_id, self.resource_id)
+
+
+def fingerprint_of(policy_id: str, resource_id: str) -> str:
+    """The fingerprint of a finding from its two ids, independent of line numbers and messages.
+
+    Baseline files store the two ids, so they are matched through this same function.
+    """
+    return hashlib.sha256(f"{policy_id}|{resource_id}".encode()).hexdigest()
+
 
 @dataclass(frozen=True)
 class ScanError:
@@ -196,3 +210,18 @@ class ScanResult:
     targets: tuple[str, ...] = ()
     extras: Mapping[str, Any] = field(default_factory=dict)
     """Optional sections added by later stages (e.g. privacy risk summary)."""
+
+
+class InputError(ValueError):
+    """Input the command cannot use (a bad option, file or result): the scan cannot honestly go on.
+
+    Raised anywhere below the CLI; ``scanner/cli`` turns it into one line
+    ``mlscan: error: WHERE: REASON`` on standard error and exit code 2, in one place.
+    """
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        """The file (with line), option or target at fault."""
+        self.reason = reason
+        """One line saying why it cannot be used."""

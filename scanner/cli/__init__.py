@@ -1,7 +1,10 @@
-"""The ``mlscan`` command line: parse options, call the pipeline, set the exit code.
+"""The ``mlscan`` command line: parse options, call the pipeline and ``scanner.app``, print, exit.
 
 Subcommands live one per module and are imported only when invoked, so that
-``mlscan iac`` never pays for a cloud SDK import.
+``mlscan iac`` never pays for a cloud SDK import. Exit codes are decided in two
+places only: the gate (0/1, ``scanner.gate.decide``) and :meth:`LazyGroup.invoke`
+here, the one handler that turns an :class:`~scanner.model.InputError` into exit 2.
+Nothing outside ``scanner/cli`` imports this package.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ import importlib.util
 import click
 
 from scanner import __version__
+from scanner.model import InputError
+
+INPUT_ERROR = 2
+"""Exit code of a usage or input error (click uses 2 for its own option errors too)."""
 
 # name -> "module:attribute" of the click command implementing it.
 COMMANDS: dict[str, str] = {
@@ -45,6 +52,14 @@ class LazyGroup(click.Group):
                 return None
             raise
         return getattr(module, attribute)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the subcommand; the one place where an input error becomes a one-line message and exit 2."""
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"mlscan: error: {exc}", err=True)
+            raise SystemExit(INPUT_ERROR) from exc
 
 
 def _available(name: str) -> bool:

@@ -13,9 +13,10 @@ from dataclasses import replace
 import click
 from rich.console import Console
 
-from scanner.cli.outputs import collect, finish, output_options
-from scanner.cli.policy_options import collect_policies, policy_options
-from scanner.cli.progress import progress_for
+from scanner.app import DEFAULT_OUTPUT_DIR, OutputOptions
+from scanner.cli.outputs import output_options
+from scanner.cli.policy_options import policy_options
+from scanner.report.formats import ALL_FORMATS
 
 DEMO_FORMATS = ("console", "json", "html", "markdown", "sarif", "junit", "csv", "ocsf")
 
@@ -32,38 +33,37 @@ DEMO_FORMATS = ("console", "json", "html", "markdown", "sarif", "junit", "csv", 
 @output_options
 def demo(terraform_paths: tuple[str, ...], **kwargs: object) -> None:
     """Scan a seeded local sandbox of all three clouds plus Terraform, and write reports."""
-    from scanner.cli.outputs import FORMATS
-    from scanner.cli.scan_cmd import scan_cloud
-    from scanner.iac.scan import terraform_source
+    from scanner.cli.run import run_scan_command
+    from scanner.clouds.base import Progress, SourceResult
+    from scanner.clouds.sources import live_source, terraform_source
     from scanner.paths import terraform_examples_dir
-    from scanner.pipeline import now, run_scan
     from scanner.sandbox.estate import running_sandbox
 
-    started = now()
-    outputs = collect(kwargs)
-    if outputs.formats == ("console",):
-        outputs = replace(outputs, formats=tuple(f for f in DEMO_FORMATS if f in FORMATS))
-    outputs = replace(outputs, output_dir=outputs.output_dir or "mlscan-report")
-    policy_set, parameters = collect_policies(kwargs)
     console = Console()
     paths = terraform_paths or (str(terraform_examples_dir()),)
-    with running_sandbox() as sandbox, progress_for(outputs.quiet) as progress:
-        console.print(
-            f"sandbox: AWS {sandbox.aws_url}, Azure {sandbox.azure_url}, Vertex {sandbox.gcp_url}",
-            highlight=False,
-        )
-        options = sandbox.live_options()
-        sources = [scan_cloud(cloud, options, progress) for cloud in ("aws", "azure", "gcp")]
-    sources.append(terraform_source(paths))
-    targets = ("sandbox:aws", "sandbox:azure", "sandbox:gcp", *paths)
-    result = run_scan(
+    report_dir = str(kwargs.get("output_dir") or DEFAULT_OUTPUT_DIR)
+
+    def demo_outputs(outputs: OutputOptions) -> OutputOptions:
+        if outputs.formats == ("console",):
+            outputs = replace(outputs, formats=tuple(f for f in DEMO_FORMATS if f in ALL_FORMATS))
+        return replace(outputs, output_dir=report_dir)
+
+    def sources(progress: Progress) -> list[SourceResult]:
+        with running_sandbox() as sandbox:
+            console.print(
+                f"sandbox: AWS {sandbox.aws_url}, Azure {sandbox.azure_url}, Vertex {sandbox.gcp_url}",
+                highlight=False,
+            )
+            options = sandbox.live_options()
+            live = [live_source(cloud, options, progress) for cloud in ("aws", "azure", "gcp")]
+        return [*live, terraform_source(paths)]
+
+    code = run_scan_command(
+        kwargs,
+        ("sandbox:aws", "sandbox:azure", "sandbox:gcp", *paths),
         sources,
-        policy_set,
-        parameters=parameters,
-        command=" ".join(["mlscan", *sys.argv[1:]]),
-        targets=targets,
-        started_at=started,
+        console=console,
+        adjust_outputs=demo_outputs,
     )
-    code = finish(result, outputs, console)
-    console.print(f"reports written to {outputs.output_dir}/", highlight=False)
+    console.print(f"reports written to {report_dir}/", highlight=False)
     sys.exit(code)

@@ -47,11 +47,7 @@ def pack(results: str, directory: str, framework_dirs: tuple[str, ...]) -> None:
     loaded = load_frameworks(framework_dirs)
     for error in loaded.errors:
         click.echo(f"mlscan: error: {error}", err=True)
-    try:
-        written = write_evidence_pack(directory, result, roll_up_all(loaded.frameworks, result.findings))
-    except FileExistsError as exc:
-        click.echo(f"mlscan: error: {exc}", err=True)
-        raise SystemExit(2) from exc
+    written = write_evidence_pack(directory, result, roll_up_all(loaded.frameworks, result.findings))
     click.echo(
         f"wrote {written.files} files to {written.directory}; manifest sha256 {written.manifest_sha256}"
     )

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from scanner.cli.outputs import collect, finish, output_options
-from scanner.cli.policy_options import collect_policies, policy_options
+from scanner.cli.outputs import output_options
+from scanner.cli.policy_options import policy_options
+from scanner.model import InputError
 
 
 @click.command()
@@ -18,22 +19,13 @@ from scanner.cli.policy_options import collect_policies, policy_options
 @output_options
 def iac(paths: tuple[str, ...], **kwargs: object) -> None:
     """Scan Terraform: .tf directories (recursively), .tf files and `terraform show -json` plans."""
-    from scanner.iac.scan import terraform_source
-    from scanner.pipeline import now, run_scan
+    from scanner.cli.run import run_scan_command
+    from scanner.clouds.sources import terraform_source
 
-    started = now()
-    outputs = collect(kwargs)
-    policy_set, parameters = collect_policies(kwargs)
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
-    source = terraform_source(paths)
-    result = run_scan(
-        [source],
-        policy_set,
-        parameters=parameters,
-        command=" ".join(["mlscan", *sys.argv[1:]]),
-        targets=paths,
-        started_at=started,
+        raise InputError(", ".join(missing), "no such file or directory")
+    code = run_scan_command(
+        kwargs, paths, lambda _progress: [terraform_source(paths)], console=Console(stderr=False)
     )
-    sys.exit(finish(result, outputs, Console(stderr=False)))
+    sys.exit(code)

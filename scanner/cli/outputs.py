@@ -1,50 +1,26 @@
-"""Output options shared by ``mlscan iac``, ``mlscan scan`` and ``mlscan report``: formats, evidence, the CI gate.
+"""Output options shared by ``mlscan iac``, ``scan``, ``demo`` and ``report``, and how a finished scan is shown.
 
-The commands call three things: the :func:`output_options` decorator, :func:`collect`
-to pop the options out of their keyword arguments, and :func:`finish` once the scan
-result exists. ``finish`` applies waivers and the baseline, rolls findings up into
-the compliance frameworks, writes every requested format and the evidence pack,
-and returns the exit code: 0 clean, 1 failing findings or an expired waiver, 2 a
-bad waivers / baseline / output option.
+The commands use :func:`output_options` (the click decorator), :func:`collect` to pop
+the options out of their keyword arguments, and :func:`present` to print what
+:func:`scanner.app.finish` returned and give the exit code. Everything else after the
+scan (waivers, baseline, roll-up, files, evidence, the gate) is ``scanner.app``.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 
+from scanner.app import DEFAULT_OUTPUT_DIR, Finished, OutputOptions
 from scanner.gate.decision import FAIL_ON
-from scanner.model import ScanResult, Severity
-from scanner.report.formats import ALL_FORMATS, FILE_FORMATS
+from scanner.report.console import render_compliance_summary, render_console
+from scanner.report.formats import ALL_FORMATS
 
-FORMATS = ALL_FORMATS
-__all__ = ["FAIL_ON", "FORMATS", "OutputOptions", "collect", "finish", "output_options"]
-DEFAULT_OUTPUT_DIR = "mlscan-report"
-
-
-@dataclass(frozen=True)
-class OutputOptions:
-    """What the user asked to be written and how the exit code is decided."""
-
-    formats: tuple[str, ...]
-    output: str | None
-    output_dir: str | None
-    fail_on: str
-    quiet: bool
-    template_dir: str | None = None
-    baseline: str | None = None
-    create_baseline: str | None = None
-    waivers: str | None = None
-    evidence: str | None = None
-    frameworks: tuple[str, ...] = ()
-    """Extra framework directories (``--frameworks DIR``), added to the built-in ones."""
-    policy_dirs: tuple[str, ...] = ()
-    """User policy directories, recorded in the evidence pack (set by the scan commands)."""
+__all__ = ["OutputOptions", "collect", "output_options", "present"]
 
 
 def output_options(command: Callable[..., Any] | None = None, *, fail_on_default: str = "high") -> Any:
@@ -60,7 +36,7 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 "--format",
                 "formats",
                 multiple=True,
-                type=click.Choice(FORMATS),
+                type=click.Choice(ALL_FORMATS),
                 default=("console",),
                 show_default=True,
                 help="Output format; repeat for several.",
@@ -143,41 +119,23 @@ def collect(kwargs: dict[str, Any]) -> OutputOptions:
     )
 
 
-def finish(result: ScanResult, options: OutputOptions, console: Console) -> int:
-    """Apply waivers and baseline, write every requested output and evidence, and return the exit code."""
-    from scanner.report.write import finish_scan
-
-    return finish_scan(result, options, console)
-
-
-def gate_exit_code(result: ScanResult, fail_on: str) -> int:
-    """1 when an unsuppressed failing finding is at or above ``fail_on``; ``never`` always gives 0."""
-    if fail_on == "never":
-        return 0
-    threshold = Severity(fail_on)
-    return 1 if any(f.failing and f.severity.at_least(threshold) for f in result.findings) else 0
-
-
-def output_targets(options: OutputOptions) -> dict[str, Path | None]:
-    """format → file to write (None = standard output) for every non-console format requested.
-
-    One file format with neither ``--output`` nor ``--output-dir`` (and no console
-    table to mix with) goes to standard output, so ``mlscan iac . --format sarif > x.sarif``
-    works; otherwise files go to ``--output-dir`` or ``mlscan-report/``.
-    """
-    file_formats = [f for f in dict.fromkeys(options.formats) if f in FILE_FORMATS]
-    if options.output:
-        if len(file_formats) != 1:
-            raise click.UsageError(
-                "--output takes exactly one non-console --format; use --output-dir for several"
-            )
-        return {file_formats[0]: Path(options.output)}
-    if options.output_dir is None and len(file_formats) == 1 and "console" not in options.formats:
-        return {file_formats[0]: None}
-    directory = Path(options.output_dir or DEFAULT_OUTPUT_DIR)
-    return {fmt: directory / FILE_FORMATS[fmt].filename for fmt in file_formats}
-
-
-def with_policy_dirs(options: OutputOptions, policy_dirs: tuple[str, ...]) -> OutputOptions:
-    """The same options, recording the user's policy directories for the evidence pack."""
-    return replace(options, policy_dirs=policy_dirs)
+def present(finished: Finished, options: OutputOptions, console: Console) -> int:
+    """Print a finished scan (console table or error lines, standard-output formats, notes, gate
+    reasons) and return its exit code; an ``input_error`` is raised for the CLI's one handler."""
+    if options.shows_console:
+        render_console(finished.result, console)
+        render_compliance_summary(list(finished.frameworks), console)
+    else:  # errors are never silent: one line each on stderr when no console table shows them
+        for error in finished.result.errors:
+            click.echo(f"mlscan: error: {error.where}: {error.reason}", err=True)
+    for text in finished.stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if not options.quiet:
+        for note in finished.notes:
+            click.echo(f"mlscan: {note}", err=True)
+    for reason in finished.decision.reasons:
+        click.echo(f"mlscan: gate failed: {reason}", err=True)
+    if finished.input_error is not None:
+        raise finished.input_error
+    return finished.decision.exit_code

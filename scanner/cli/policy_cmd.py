@@ -21,7 +21,9 @@ def policy() -> None:
 
 
 @policy.command("list")
-@click.option("--policies", "policy_dirs", multiple=True, type=click.Path(exists=True), help="Extra policy directory.")
+@click.option(
+    "--policies", "policy_dirs", multiple=True, type=click.Path(exists=True), help="Extra policy directory."
+)
 def list_policies(policy_dirs: tuple[str, ...]) -> None:
     """List every loaded policy with its category, severity and kinds."""
     policy_set = load_policies(policy_dirs)
@@ -37,7 +39,9 @@ def list_policies(policy_dirs: tuple[str, ...]) -> None:
 
 @policy.command()
 @click.argument("policy_id")
-@click.option("--policies", "policy_dirs", multiple=True, type=click.Path(exists=True), help="Extra policy directory.")
+@click.option(
+    "--policies", "policy_dirs", multiple=True, type=click.Path(exists=True), help="Extra policy directory."
+)
 def show(policy_id: str, policy_dirs: tuple[str, ...]) -> None:
     """Print one policy's YAML as written."""
     found = load_policies(policy_dirs).by_id(policy_id)

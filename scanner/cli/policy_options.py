@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from scanner.model import CATEGORIES
+from scanner.model import CATEGORIES, InputError
 from scanner.policy.loader import load_policies
 from scanner.policy.model import PolicySet
 from scanner.policy.select import Selection, parse_parameters, select
@@ -68,5 +68,5 @@ def collect_policies(kwargs: dict[str, Any]) -> tuple[PolicySet, dict[str, objec
     try:
         parameters = parse_parameters(kwargs.pop("params"))
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise InputError("--param", str(exc)) from exc
     return select(policy_set, selection), parameters

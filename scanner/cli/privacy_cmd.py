@@ -11,6 +11,7 @@ import json
 
 import click
 
+from scanner.model import InputError
 from scanner.privacy.epsilon import ACCOUNTANTS, EpsilonError, dp_sgd_epsilon
 
 
@@ -67,7 +68,7 @@ def epsilon(
             accountant=accountant,
         )
     except EpsilonError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise InputError("privacy epsilon", str(exc)) from exc
     if as_json:
         payload = {
             "epsilon": result.epsilon,
@@ -110,9 +111,9 @@ def risk(results: str, as_json: bool) -> None:
         with open(results, encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError) as exc:
-        raise click.UsageError(f"{results}: not a readable mlscan JSON result ({exc})") from exc
+        raise InputError(results, f"not a readable mlscan JSON result ({exc})") from exc
     if not isinstance(data, dict) or "resources" not in data:
-        raise click.UsageError(f"{results}: not an mlscan JSON result (no 'resources')")
+        raise InputError(results, "not an mlscan JSON result (no 'resources')")
     if isinstance(data.get("privacy_risk"), list):
         summaries = [risk_from_dict(item) for item in data["privacy_risk"]]
     else:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.console import Console
 
-from scanner.cli.outputs import collect, finish, output_options
-from scanner.model import ScanResult
+from scanner.app import finish
+from scanner.cli.outputs import collect, output_options, present
+from scanner.model import InputError, ScanResult
 from scanner.report.json_contract import result_from_dict
 
 
@@ -24,22 +25,16 @@ def report(results: str, **kwargs: Any) -> None:
     """
     options = collect(kwargs)
     result = load_results(results)
-    raise SystemExit(finish(result, options, Console(stderr=False)))
+    raise SystemExit(present(finish(result, options), options, Console(stderr=False)))
 
 
 def load_results(path: str) -> ScanResult:
-    """A saved JSON result as a ScanResult; exit 2 with a located one-line error when it is not one."""
+    """A saved JSON result as a ScanResult; :class:`InputError` (exit 2) naming file and line when it is not one."""
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
         return result_from_dict(data)
     except json.JSONDecodeError as exc:
-        _input_error(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}")
+        raise InputError(f"{path}:{exc.lineno}", f"not valid JSON: {exc.msg}") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        _input_error(f"{path}: not an mlscan JSON result: {exc!r}")
-
-
-def _input_error(message: str) -> NoReturn:
-    """Exit 2 (input error, nothing rendered) with a one-line message on standard error."""
-    click.echo(f"mlscan: error: {message}", err=True)
-    raise SystemExit(2)
+        raise InputError(path, f"not an mlscan JSON result: {exc!r}") from exc

@@ -7,12 +7,10 @@ import sys
 import click
 from rich.console import Console
 
-from scanner.cli.outputs import collect, finish, output_options
-from scanner.cli.policy_options import collect_policies, policy_options
-from scanner.cli.progress import progress_for
+from scanner.cli.outputs import output_options
+from scanner.cli.policy_options import policy_options
 from scanner.clouds import CLOUDS
-from scanner.clouds.base import LiveOptions, SourceResult
-from scanner.model import ScanError
+from scanner.clouds.base import LiveOptions
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -57,48 +55,27 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @output_options
 def scan(clouds: tuple[str, ...], **kwargs: object) -> None:
     """Scan live AWS SageMaker, Azure ML and Vertex AI resources (List/Describe/Get calls only)."""
-    from scanner.pipeline import now, run_scan
+    from scanner.cli.run import run_scan_command
+    from scanner.clouds.sources import live_source
 
-    started = now()
-    outputs = collect(kwargs)
-    policy_set, parameters = collect_policies(kwargs)
     options = LiveOptions(
-        profile=kwargs["profile"],
-        regions=_split(kwargs["regions"]),
-        accounts_file=kwargs["accounts_file"],
-        org_role=kwargs["org_role"],
-        endpoint_url=kwargs["endpoint_url"],
-        subscriptions=_split(kwargs["subscriptions"]),
-        azure_endpoint=kwargs["azure_endpoint"],
-        projects=_split(kwargs["projects"]),
-        locations=_split(kwargs["locations"]),
-        gcp_endpoint=kwargs["gcp_endpoint"],
-        max_workers=kwargs["max_workers"],
+        profile=kwargs.pop("profile"),
+        regions=_split(kwargs.pop("regions")),
+        accounts_file=kwargs.pop("accounts_file"),
+        org_role=kwargs.pop("org_role"),
+        endpoint_url=kwargs.pop("endpoint_url"),
+        subscriptions=_split(kwargs.pop("subscriptions")),
+        azure_endpoint=kwargs.pop("azure_endpoint"),
+        projects=_split(kwargs.pop("projects")),
+        locations=_split(kwargs.pop("locations")),
+        gcp_endpoint=kwargs.pop("gcp_endpoint"),
+        max_workers=kwargs.pop("max_workers"),
     )
-    with progress_for(outputs.quiet) as progress:
-        sources = [scan_cloud(cloud, options, progress) for cloud in dict.fromkeys(clouds)]
-    result = run_scan(
-        sources,
-        policy_set,
-        parameters=parameters,
-        command=" ".join(["mlscan", *sys.argv[1:]]),
-        targets=clouds,
-        started_at=started,
+    unique = tuple(dict.fromkeys(clouds))
+    code = run_scan_command(
+        kwargs,
+        clouds,
+        lambda progress: [live_source(cloud, options, progress) for cloud in unique],
+        console=Console(),
     )
-    code = finish(result, outputs, Console())
-    if not result.resources and all(source.errors for source in sources):
-        code = max(code, 2)
     sys.exit(code)
-
-
-def scan_cloud(cloud: str, options: LiveOptions, progress: object) -> SourceResult:
-    """One cloud's live scan; a failure of the whole cloud (no SDK, no credentials) becomes an error."""
-    from scanner.clouds import live_scanner
-
-    try:
-        return live_scanner(cloud)(options, progress)
-    except ImportError as exc:
-        reason = f"the {cloud} SDK is not installed ({exc.name}): pip install 'mlscan[{cloud}]'"
-    except Exception as exc:  # noqa: BLE001 - credentials, network: report and go on with other clouds
-        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    return SourceResult(errors=(ScanError(where=cloud, reason=reason),))

@@ -38,7 +38,7 @@ from scanner.compliance.rollup import ControlResult, FrameworkResult
 from scanner.evidence.manifest import MANIFEST, write_manifest
 from scanner.evidence.provenance import target_revisions
 from scanner.evidence.redact import redact
-from scanner.model import Resource, ScanResult
+from scanner.model import InputError, Resource, ScanResult
 from scanner.paths import policies_dir
 from scanner.report.context import ReportContext
 from scanner.report.json_contract import (
@@ -110,7 +110,7 @@ def _prepare(root: Path) -> None:
     """Create ``root``; refuse to overwrite a non-empty directory that is not an earlier pack."""
     if root.exists() and any(root.iterdir()):
         if not (root / MANIFEST).is_file():
-            raise FileExistsError(f"{root}: directory is not empty and is not an mlscan evidence pack")
+            raise InputError(str(root), "directory is not empty and is not an mlscan evidence pack")
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
 

@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from scanner import __version__
-from scanner.model import Finding, ScanResult, Status, Suppression
-from scanner.report.sarif import fingerprint, fingerprint_of
+from scanner.model import Finding, InputError, ScanResult, Status, Suppression, fingerprint_of
 
 BASELINE_VERSION = 1
 
 
-class BaselineFileError(ValueError):
-    """The baseline file is unreadable or not an mlscan baseline."""
+class BaselineFileError(InputError):
+    """The baseline file is unreadable or not an mlscan baseline (an input error: exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,8 @@ class BaselineOutcome:
 def baseline_document(result: ScanResult) -> dict[str, Any]:
     """The baseline for ``result``: one entry per failing finding (suppressed ones included)."""
     entries = {
-        fingerprint(f): {
-            "fingerprint": fingerprint(f),
+        f.fingerprint: {
+            "fingerprint": f.fingerprint,
             "policy_id": f.policy_id,
             "resource_id": f.resource_id,
         }
@@ -74,15 +73,15 @@ def load_baseline(path: str | Path) -> dict[str, dict[str, str]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise BaselineFileError(f"{path}: cannot read baseline: {exc.strerror or exc}") from exc
+        raise BaselineFileError(str(path), f"cannot read baseline: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
-        raise BaselineFileError(f"{path}:{exc.lineno}: baseline is not valid JSON: {exc.msg}") from exc
+        raise BaselineFileError(f"{path}:{exc.lineno}", f"baseline is not valid JSON: {exc.msg}") from exc
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or "findings" not in data:
-        raise BaselineFileError(f"{path}: not an mlscan baseline (version {BASELINE_VERSION} expected)")
+        raise BaselineFileError(str(path), f"not an mlscan baseline (version {BASELINE_VERSION} expected)")
     entries: dict[str, dict[str, str]] = {}
     for entry in data["findings"]:
         if not isinstance(entry, dict) or not {"policy_id", "resource_id"} <= entry.keys():
-            raise BaselineFileError(f"{path}: baseline entry without policy_id and resource_id: {entry!r}")
+            raise BaselineFileError(str(path), f"baseline entry without policy_id and resource_id: {entry!r}")
         key = fingerprint_of(entry["policy_id"], entry["resource_id"])
         entries[key] = entry
     return entries
@@ -96,7 +95,7 @@ def compare_with_baseline(
     findings: list[Finding] = []
     known = new = 0
     for finding in result.findings:
-        key = fingerprint(finding)
+        key = finding.fingerprint
         if finding.status is Status.FAIL and key in entries:
             seen.add(key)
             known += 1

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from scanner.model import Finding, ScanResult, Suppression
+from scanner.model import Finding, InputError, ScanResult, Suppression
 from scanner.yamldoc import YamlDocument, YamlFileError
 
 _SCHEMA_FILE = Path(__file__).with_name("waivers.schema.json")
@@ -34,8 +34,8 @@ _DatesAsText.add_constructor(
 )
 
 
-class WaiverFileError(ValueError):
-    """The waivers file is unreadable or invalid; the message names file, line and reason."""
+class WaiverFileError(InputError):
+    """The waivers file is unreadable or invalid; names file, line and reason (an input error: exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -93,13 +93,13 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
     try:
         doc = YamlDocument.read(path, loader=_DatesAsText)
     except YamlFileError as exc:
-        raise WaiverFileError(f"{exc.where}: {exc.reason}") from exc
+        raise WaiverFileError(exc.where, exc.reason) from exc
     data = doc.data
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise WaiverFileError(f"{path}:{doc.line(list(first.absolute_path))}: {where}: {first.message}")
+        raise WaiverFileError(f"{path}:{doc.line(list(first.absolute_path))}", f"{where}: {first.message}")
     waivers = []
     for index, item in enumerate(data["waivers"]):
         line = doc.line(["waivers", index])
@@ -107,7 +107,7 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
             expires = dt.date.fromisoformat(item["expires"])
         except ValueError as exc:
             at = doc.line(["waivers", index, "expires"])
-            raise WaiverFileError(f"{path}:{at}: waivers/{index}/expires: {exc}") from exc
+            raise WaiverFileError(f"{path}:{at}", f"waivers/{index}/expires: {exc}") from exc
         waivers.append(
             Waiver(
                 policy=item["policy"],

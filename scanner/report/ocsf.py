@@ -13,7 +13,6 @@ from typing import Any
 from scanner import __version__
 from scanner.model import Finding, Resource, Severity, Status
 from scanner.report.context import ReportContext
-from scanner.report.sarif import fingerprint
 
 OCSF_VERSION = "1.5.0"
 CLASS_UID = 2004
@@ -49,7 +48,7 @@ def _event(finding: Finding, resource: Resource | None, when: int, controls: lis
             "product": {"name": "mlscan", "vendor_name": "mlscan", "version": __version__},
             "event_code": finding.policy_id,
             "profiles": ["cloud"],
-            "uid": fingerprint(finding),
+            "uid": finding.fingerprint,
         },
         "category_uid": 2,
         "category_name": "Findings",
@@ -68,7 +67,7 @@ def _event(finding: Finding, resource: Resource | None, when: int, controls: lis
         "message": finding.message,
         "time": when,
         "finding_info": {
-            "uid": fingerprint(finding),
+            "uid": finding.fingerprint,
             "title": finding.title,
             "desc": finding.message,
             "types": [finding.category],

@@ -9,7 +9,6 @@ SARIF ``suppressions`` entry, which code-scanning UIs show as dismissed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -99,7 +98,7 @@ def _result(finding: Finding, index: int, base: Path) -> dict[str, Any]:
             "text": f"{finding.message} [{finding.provider}:{finding.resource_kind} {finding.resource_name}]"
         },
         "locations": [_location(finding, base)],
-        "partialFingerprints": {"mlscanFinding/v1": fingerprint(finding)},
+        "partialFingerprints": {"mlscanFinding/v1": finding.fingerprint},
         "properties": {"status": finding.status.value, "severity": finding.severity.value},
     }
     if finding.suppressed is not None:
@@ -153,16 +152,6 @@ def _invocation(ctx: ReportContext) -> dict[str, Any]:
     if notes:
         invocation["toolExecutionNotifications"] = notes
     return invocation
-
-
-def fingerprint(finding: Finding) -> str:
-    """A stable id of "this policy on this resource", independent of line numbers and messages."""
-    return fingerprint_of(finding.policy_id, finding.resource_id)
-
-
-def fingerprint_of(policy_id: str, resource_id: str) -> str:
-    """:func:`fingerprint` from the two ids (as stored in a baseline file)."""
-    return hashlib.sha256(f"{policy_id}|{resource_id}".encode()).hexdigest()
 
 
 def _pascal(title: str) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.lineage import artifact_paths, model_sources
 from scanner.clouds.aws.policy_grants import document_grants, merge, verdict
-from scanner.clouds.aws.values import REDACTED, all_of, enum, flag, present, redact, sensitivity
+from scanner.clouds.aws.values import REDACTED, all_of, enum, flag, present, redact
 from scanner.iac.values import Ref, Unknown
+from scanner.privacy.sensitivity import sensitivity_from_tags as sensitivity
 
 
 def test_tri_state_reading() -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from scanner.clouds.aws.live import scan
 from scanner.clouds.base import LiveOptions, NullProgress
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 from scanner.policy.evaluate import evaluate_all
 from scanner.policy.loader import load_policies
 

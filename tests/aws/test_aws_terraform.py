@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.clouds.aws.terraform import MAPPERS
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ import pytest
 
 from scanner.clouds.azure.live import scan
 from scanner.clouds.base import LiveOptions, NullProgress
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 from scanner.sandbox.arm_emulator import start_arm_emulator
 
 SUB = "44444444-4444-4444-4444-444444444444"

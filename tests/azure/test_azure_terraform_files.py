@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path("/work/shared/corpus/terraform")

@@ -151,7 +151,9 @@ def test_reference_stacks_secure_has_nothing_at_or_above_high_and_insecure_fails
 
 
 def test_a_missing_policy_directory_is_a_usage_error(tmp_path, repo_root):
-    result = CliRunner().invoke(main, ["iac", str(repo_root / "terraform"), "--policies", str(tmp_path / "nope")])
+    result = CliRunner().invoke(
+        main, ["iac", str(repo_root / "terraform"), "--policies", str(tmp_path / "nope")]
+    )
     assert result.exit_code == 2
     assert "does not exist" in result.output
 

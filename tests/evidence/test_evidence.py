@@ -16,6 +16,7 @@ from report.sample import sample_result
 from scanner.cli import main
 from scanner.compliance import load_frameworks, roll_up_all
 from scanner.evidence import REDACTED, redact, verify_pack, write_evidence_pack
+from scanner.model import InputError
 from scanner.report.json_contract import result_to_dict
 
 REPO = Path(__file__).resolve().parents[2]
@@ -134,7 +135,7 @@ def test_verify_rejects_unsafe_or_missing_manifest(tmp_path: Path) -> None:
 
 def test_refuses_to_overwrite_a_directory_that_is_not_a_pack(tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(InputError):
         write_evidence_pack(tmp_path, sample_result(), ())
     assert (tmp_path / "precious.txt").read_text() == "keep me"
 

@@ -119,7 +119,7 @@ def test_precommit_hook_entry_scans_changed_modules() -> None:
 
 
 def test_precommit_targets_are_module_directories() -> None:
-    from scanner.gate.precommit import split_arguments, targets_for
+    from scanner.cli.precommit import split_arguments, targets_for
 
     assert targets_for(["a/main.tf", "a/vars.tf", "b/x.tf", "plan.json", "notes.md"]) == [
         "a",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 
 WORKBENCH = """
 resource "google_workbench_instance" "wb" {

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 from scanner.sandbox.vertex_emulator import start_vertex_emulator
 from tests.gcp.conftest import PROJECT, live_scan
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scanner.clouds.gcp.terraform import MAPPERS
+from scanner.clouds.sources import terraform_source
 from scanner.iac.graph import TfIndex
-from scanner.iac.scan import terraform_source
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref, Unknown
 from scanner.model import Source

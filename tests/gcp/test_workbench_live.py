@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanner.clouds.gcp.facts_common import REDACTED
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 from scanner.sandbox.vertex_emulator import start_vertex_emulator
 from tests.gcp.conftest import PROJECT, live_scan
 

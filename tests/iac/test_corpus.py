@@ -32,7 +32,7 @@ def test_corpus_ml_resource_types_are_all_seen(corpus_dir):
 
 
 def test_full_terraform_source_over_the_corpus_maps_ml_resources_and_keeps_going(corpus_dir):
-    from scanner.iac.scan import terraform_source
+    from scanner.clouds.sources import terraform_source
 
     source = terraform_source([corpus_dir / "terraform"])
     assert sorted(e.where.rsplit("/", 1)[-1] for e in source.errors) == [

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 from scanner.policy.loader import load_policies
 
 

@@ -1,7 +1,7 @@
 """The built-in pack on real Terraform: provider defaults, the peers' known mistakes, parameters, `when`.
 
 Each test writes a small .tf file, loads it through the real loader and cloud mappers
-(``scanner.iac.scan.terraform_source``) and judges it with the shipped policies.
+(``scanner.clouds.sources.terraform_source``) and judges it with the shipped policies.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.iac.scan import terraform_source
+from scanner.clouds.sources import terraform_source
 from scanner.model import Resource, Source, Status
 from scanner.policy.evaluate import evaluate_all
 from scanner.policy.loader import load_policies

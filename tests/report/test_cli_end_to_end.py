@@ -130,7 +130,7 @@ def test_output_with_several_formats_is_a_usage_error(repo_root: Path, tmp_path:
         main,
         ["iac", str(repo_root / "terraform" / "secure"), *formats("json", "csv"), "-o", str(tmp_path / "x")],
     )
-    assert run.exit_code == 2 and "--output takes exactly one" in run.output
+    assert run.exit_code == 2 and "--output: takes exactly one" in run.output
 
 
 def test_report_rerenders_a_saved_result(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from scanner.clouds.aws.policy_grants import UNKNOWN_ROLE, RoleVerdict, merge
-from scanner.clouds.aws.values import all_of, enum, flag, items, present, sensitivity, sub
+from scanner.clouds.aws.values import all_of, enum, flag, items, present, sub
+from scanner.privacy.sensitivity import sensitivity_from_tags
 
 KeyJudge = Callable[[Any], "bool | None"]
 """Given a set key value (ARN, id, alias, Terraform Ref), True for a customer-managed key."""
@@ -44,7 +45,7 @@ def role(value: Any, judge: RoleJudge) -> RoleVerdict:
 
 def common_facts(tags: Mapping[str, str]) -> dict[str, Any]:
     """Facts every kind carries."""
-    return {"data.sensitivity": sensitivity(tags)}
+    return {"data.sensitivity": sensitivity_from_tags(tags)}
 
 
 def model_facts(model: Mapping[str, Any] | None, roles: RoleJudge) -> dict[str, Any]:

@@ -7,7 +7,7 @@ resources (a model served by many endpoints) are fetched once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,6 +250,3 @@ def _clean(response: Any) -> dict[str, Any]:
     if not isinstance(response, Mapping):
         return {}
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-ReaderFactory = Callable[[str, str], RegionReader]

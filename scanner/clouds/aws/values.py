@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scanner.iac.values import Ref, Unknown, as_bool, is_set
-from scanner.privacy.sensitivity import sensitivity_from_tags
 
 REDACTED = "***REDACTED***"
 _SECRET_NAME = re.compile(r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)", re.I)
@@ -29,9 +28,6 @@ present = is_set
 
 flag = as_bool
 """A boolean setting; absent gives the provider ``default``; strings "true"/"false" accepted."""
-
-sensitivity = sensitivity_from_tags
-"""``data.sensitivity`` from tags: the shared reading every cloud uses (scanner/privacy/sensitivity.py)."""
 
 
 def enum(value: Any, default: str | None) -> str | None:

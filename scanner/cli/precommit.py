@@ -6,7 +6,7 @@ each changed ``.tf`` file is widened to its directory, while plan JSON files are
 scanned as they are. Everything after the file names is handed to ``mlscan iac``
 unchanged, so hook ``args`` such as ``--fail-on medium`` work.
 
-Usage (what .pre-commit-hooks.yaml runs): ``python -m scanner.gate.precommit [mlscan iac options] FILE...``
+Usage (what .pre-commit-hooks.yaml runs): ``python -m scanner.cli.precommit [mlscan iac options] FILE...``
 """
 
 from __future__ import annotations

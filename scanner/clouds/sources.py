@@ -1,4 +1,6 @@
-"""Terraform as a source: load the paths, map every block through the cloud mappers.
+"""The two kinds of source every scan is built from: Terraform paths and one cloud's live account.
+
+Terraform: load the paths (``scanner.iac``), map every block through the cloud mappers.
 
 Each module is mapped with its own :class:`TfIndex` (names resolve within a module),
 and resource ids are prefixed with the module scope so two modules that both
@@ -11,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from scanner.clouds import terraform_mappers
-from scanner.clouds.base import SourceResult
+from scanner.clouds import live_scanner, terraform_mappers
+from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.iac.graph import TfIndex
 from scanner.iac.loader import load_paths
 from scanner.model import Resource, ScanError
@@ -37,6 +39,17 @@ def terraform_source(paths: Sequence[str | Path]) -> SourceResult:
                 errors.append(ScanError(where=str(tf.source), reason=f"{tf.address}: cannot map: {exc}"))
         resources.extend(_scoped(module.scope, mapped))
     return SourceResult(tuple(resources), tuple(errors))
+
+
+def live_source(cloud: str, options: LiveOptions, progress: Progress) -> SourceResult:
+    """One cloud's live scan; a failure of the whole cloud (no SDK, no credentials) becomes an error."""
+    try:
+        return live_scanner(cloud)(options, progress)
+    except ImportError as exc:
+        reason = f"the {cloud} SDK is not installed ({exc.name}): pip install 'mlscan[{cloud}]'"
+    except Exception as exc:  # noqa: BLE001 - credentials, network: report and go on with other clouds
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return SourceResult(errors=(ScanError(where=cloud, reason=reason),))
 
 
 def _scoped(scope: str, resources: list[Resource]) -> list[Resource]:

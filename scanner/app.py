@@ -1,0 +1,215 @@
+"""After the scan: waivers and baseline, compliance roll-up, render targets, files, evidence, the gate.
+
+Everything between "the sources produced a :class:`ScanResult`" and "the process
+exits" lives here, and returns data: the CLI prints what :class:`Finished` holds and
+exits with its code; tests call :func:`finish` without click. The order matters:
+waivers and the baseline change which findings are suppressed, and every format and
+the evidence pack must show the same suppressed set as the gate judged.
+
+Bad input (a waivers or baseline file that is not one, ``--output`` with several
+formats, an evidence directory in use, nothing at all scanned) raises or returns
+:class:`scanner.model.InputError`; the CLI turns that into exit code 2 in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from scanner.clouds.base import SourceResult
+from scanner.compliance import load_frameworks, roll_up_all
+from scanner.compliance.rollup import FrameworkResult
+from scanner.gate import (
+    GateDecision,
+    apply_waivers,
+    compare_with_baseline,
+    decide,
+    load_baseline,
+    load_waivers,
+    write_baseline,
+)
+from scanner.gate.waivers import Waiver
+from scanner.model import InputError, ScanResult
+from scanner.pipeline import run_scan
+from scanner.policy.model import PolicySet
+from scanner.report.context import ReportContext
+from scanner.report.formats import FILE_FORMATS
+
+DEFAULT_OUTPUT_DIR = "mlscan-report"
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """What the user asked to be written and how the exit code is decided."""
+
+    formats: tuple[str, ...]
+    output: str | None
+    output_dir: str | None
+    fail_on: str
+    quiet: bool
+    template_dir: str | None = None
+    baseline: str | None = None
+    create_baseline: str | None = None
+    waivers: str | None = None
+    evidence: str | None = None
+    frameworks: tuple[str, ...] = ()
+    """Extra framework directories (``--frameworks DIR``), added to the built-in ones."""
+    policy_dirs: tuple[str, ...] = ()
+    """User policy directories, recorded in the evidence pack (set by the scan commands)."""
+
+    @property
+    def shows_console(self) -> bool:
+        """Whether the console table is shown (the CLI prints it; errors go to stderr otherwise)."""
+        return "console" in self.formats and not self.quiet
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """What to run over the sources: the selected policies and how the run is recorded."""
+
+    policy_set: PolicySet
+    parameters: Mapping[str, Any]
+    command: str
+    targets: tuple[str, ...]
+    started_at: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    """Everything after the scan, as data: what to show, what was written, and the exit decision."""
+
+    result: ScanResult
+    """The result as every format saw it: waivers and baseline applied, framework errors added."""
+    frameworks: tuple[FrameworkResult, ...]
+    """The compliance roll-up the console summary and the evidence pack show."""
+    stdout: tuple[str, ...]
+    """Rendered formats that go to standard output (one file format and no console table)."""
+    written: tuple[tuple[str, Path], ...]
+    """(format, file) for every report file written."""
+    notes: tuple[str, ...]
+    """One-line remarks for standard error (waivers, baseline, files, evidence)."""
+    decision: GateDecision
+    """The gate's verdict: exit code 0/1 and the sentences that explain a failure."""
+    input_error: InputError | None = None
+    """Set when the scan produced nothing usable (every source failed): exit 2 after showing it all."""
+
+
+def output_targets(options: OutputOptions) -> dict[str, Path | None]:
+    """format → file to write (None = standard output) for every non-console format requested.
+
+    One file format with neither ``--output`` nor ``--output-dir`` (and no console
+    table to mix with) goes to standard output, so ``mlscan iac . --format sarif > x.sarif``
+    works; otherwise files go to ``--output-dir`` or ``mlscan-report/``.
+    """
+    file_formats = [f for f in dict.fromkeys(options.formats) if f in FILE_FORMATS]
+    if options.output:
+        if len(file_formats) != 1:
+            raise InputError(
+                "--output", "takes exactly one non-console --format; use --output-dir for several"
+            )
+        return {file_formats[0]: Path(options.output)}
+    if options.output_dir is None and len(file_formats) == 1 and "console" not in options.formats:
+        return {file_formats[0]: None}
+    directory = Path(options.output_dir or DEFAULT_OUTPUT_DIR)
+    return {fmt: directory / FILE_FORMATS[fmt].filename for fmt in file_formats}
+
+
+def scan_and_finish(
+    sources: Sequence[SourceResult], request: ScanRequest, options: OutputOptions
+) -> Finished:
+    """The one path of ``mlscan iac``, ``scan`` and ``demo``: run the pipeline over the sources, then finish.
+
+    When no source produced a resource and every source reported an error, nothing
+    was scanned: the outputs are still written (they show the errors), and
+    ``input_error`` makes the exit code 2.
+    """
+    output_targets(options)  # a bad output option fails before any scanning work is judged
+    result = run_scan(
+        sources,
+        request.policy_set,
+        parameters=request.parameters,
+        command=request.command,
+        targets=request.targets,
+        started_at=request.started_at,
+    )
+    finished = finish(result, options)
+    if not result.resources and sources and all(source.errors for source in sources):
+        where = ", ".join(request.targets) or "scan"
+        return replace(finished, input_error=InputError(where, "nothing could be scanned (see errors above)"))
+    return finished
+
+
+def finish(result: ScanResult, options: OutputOptions) -> Finished:
+    """Apply waivers and baseline, roll up, write every requested output and evidence, and decide the gate."""
+    targets = output_targets(options)
+    result, expired, notes = _accept_risks(result, options)
+
+    framework_set = load_frameworks(options.frameworks)
+    if framework_set.errors:
+        result = replace(result, errors=result.errors + framework_set.errors)
+    frameworks = tuple(roll_up_all(framework_set.frameworks, result.findings))
+    ctx = ReportContext(
+        result, list(frameworks), Path(options.template_dir) if options.template_dir else None
+    )
+
+    stdout: list[str] = []
+    written: list[tuple[str, Path]] = []
+    for fmt, path in targets.items():
+        text = FILE_FORMATS[fmt].render(ctx)
+        if path is None:
+            stdout.append(text)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append((fmt, path))
+            notes.append(f"wrote {fmt}: {path}")
+
+    if options.evidence:
+        notes.append(_write_evidence(result, list(frameworks), options))
+
+    return Finished(
+        result=result,
+        frameworks=frameworks,
+        stdout=tuple(stdout),
+        written=tuple(written),
+        notes=tuple(notes),
+        decision=decide(result, options.fail_on, expired),
+    )
+
+
+def _accept_risks(
+    result: ScanResult, options: OutputOptions
+) -> tuple[ScanResult, tuple[Waiver, ...], list[str]]:
+    """Waivers, then the baseline (created first when asked): the result with accepted risks suppressed."""
+    notes: list[str] = []
+    expired: tuple[Waiver, ...] = ()
+    if options.waivers:
+        outcome = apply_waivers(result, load_waivers(options.waivers))
+        result, expired = outcome.result, tuple(outcome.expired)
+        notes.append(f"waivers: {outcome.waived} finding(s) waived, {len(outcome.expired)} expired")
+        notes += [f"waiver unused (remove it?): {w.describe()}" for w in outcome.unused]
+    if options.create_baseline:
+        count = write_baseline(result, options.create_baseline)
+        notes.append(f"baseline: wrote {count} failing finding(s) to {options.create_baseline}")
+    baseline_file = options.baseline or options.create_baseline
+    if baseline_file:
+        compared = compare_with_baseline(result, load_baseline(baseline_file), baseline_file)
+        result = compared.result
+        notes.append(
+            f"baseline: {compared.known} known, {compared.new} new failing finding(s), "
+            f"{len(compared.fixed)} baseline entr{'y' if len(compared.fixed) == 1 else 'ies'} fixed"
+        )
+    return result, expired, notes
+
+
+def _write_evidence(result: ScanResult, frameworks: list[FrameworkResult], options: OutputOptions) -> str:
+    """Write the evidence pack and return the note that says where (a directory in use raises InputError)."""
+    from scanner.evidence import write_evidence_pack
+
+    used = [p for p in (options.waivers, options.baseline or options.create_baseline) if p]
+    pack = write_evidence_pack(
+        options.evidence, result, frameworks, policy_dirs=options.policy_dirs, inputs=used
+    )
+    return f"evidence: {pack.files} files in {pack.directory}; manifest sha256 {pack.manifest_sha256}"

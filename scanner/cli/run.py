@@ -1,0 +1,53 @@
+"""The one path of every scanning command: build the sources, run the pipeline, finish, print.
+
+``mlscan iac``, ``mlscan scan`` and ``mlscan demo`` differ only in how they build their
+sources; each passes a function that builds them (given the progress sink) to
+:func:`run_scan_command`, which returns the exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.console import Console
+
+from scanner.app import OutputOptions, ScanRequest, scan_and_finish
+from scanner.cli.outputs import collect, present
+from scanner.cli.policy_options import collect_policies
+from scanner.cli.progress import progress_for
+from scanner.clouds.base import Progress, SourceResult
+from scanner.pipeline import now
+
+SourceBuilder = Callable[[Progress], Sequence[SourceResult]]
+"""Builds a command's sources; live scanners report to the progress sink it is given."""
+
+
+def run_scan_command(
+    kwargs: dict[str, Any],
+    targets: Sequence[str],
+    build_sources: SourceBuilder,
+    *,
+    console: Console,
+    adjust_outputs: Callable[[OutputOptions], OutputOptions] | None = None,
+) -> int:
+    """Collect the shared options, build the sources, scan, finish and print; the exit code.
+
+    ``adjust_outputs`` changes the collected output options (``mlscan demo`` picks its own formats).
+    """
+    started = now()
+    outputs = collect(kwargs)
+    if adjust_outputs is not None:
+        outputs = adjust_outputs(outputs)
+    policy_set, parameters = collect_policies(kwargs)
+    with progress_for(outputs.quiet) as progress:
+        sources = list(build_sources(progress))
+    request = ScanRequest(
+        policy_set=policy_set,
+        parameters=parameters,
+        command=" ".join(["mlscan", *sys.argv[1:]]),
+        targets=tuple(targets),
+        started_at=started,
+    )
+    return present(scan_and_finish(sources, request, outputs), outputs, console)
