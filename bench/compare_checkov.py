@@ -318,7 +318,7 @@ def _worst(findings: Sequence[Finding]) -> Finding | None:
 
 def _why_unmapped(result: CheckovResult) -> str:
     if result.file.endswith("vertex_ai_endpoint_private_service_connect__main.tf"):
-        return "file is malformed upstream (%{random_suffix}); python-hcl2 rejects it, Checkov's parser accepts it"
+        return "file is malformed upstream (%{random_suffix}); mlscan reports it as invalid HCL, Checkov's parser accepts it"
     return "mlscan produced no resource at this address (count/for_each on an undeclared variable, or unmapped type)"
 
 

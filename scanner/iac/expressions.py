@@ -1,10 +1,11 @@
-"""Resolve HCL expressions as far as can be done honestly without running Terraform.
+"""Evaluate HCL expressions (tree-sitter nodes) as far as can be done honestly without running Terraform.
 
-python-hcl2 gives expressions as ``${...}`` strings. We resolve variable defaults
-(and tfvars), locals, ``jsonencode`` of literal structures, and string templates
-whose parts resolve; a reference to another resource becomes a :class:`Ref`
-(set, known after apply); anything else becomes :class:`Unknown`. Guessing is
-never allowed: an unresolvable value must stay unknown so no policy passes on it.
+We resolve literals, variables (defaults, tfvars, a caller's inputs), locals, ``jsonencode`` of
+structures, heredocs and string templates whose parts resolve; a reference to another resource
+becomes a :class:`Ref` (set, known after apply); anything else (functions, conditionals, ``for``,
+splats, template directives) becomes :class:`Unknown`. Guessing is never allowed: an unresolvable
+value must stay unknown so no policy passes on it. A variable or local that refers to itself is an
+error entry, and its value is unknown.
 """
 
 from __future__ import annotations
@@ -15,178 +16,372 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner.iac.hcl_syntax import node_text
 from scanner.iac.values import Ref, Unknown
+from scanner.model import ScanError
 
-_HEREDOC = re.compile(r"^<<(-?)([A-Za-z_][\w-]*)\r?\n(.*?)\r?\n?[ \t]*\2[ \t]*$", re.S)
-"""A heredoc as python-hcl2 preserves it; ``<<-`` strips the common indentation, as Terraform does."""
-_WHOLE = re.compile(r"^\$\{(.*)\}$", re.S)
-_TEMPLATE_PART = re.compile(r"\$\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
-_TRAVERSAL = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\[\]]*\])*$")
-_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[([^\[\]]*)\]")
-_RESOURCE_REF = re.compile(
-    r"(?<![\w.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*|module\.[A-Za-z_][\w-]*)"
-)
-_NOT_RESOURCES = ("var.", "local.", "each.", "count.", "path.", "terraform.", "self.")
+_NOT_RESOURCES = frozenset({"var", "local", "each", "count", "path", "terraform", "self"})
+_RESOURCE_TYPE = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
+_ESCAPES = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_HOLE = "\x00{}\x00"
 
-META_KEYS = frozenset(
-    {"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"}
-)
+
+@dataclass(frozen=True)
+class Pending:
+    """An expression not evaluated yet (a variable default, a tfvars value, a local)."""
+
+    node: Any
+    source: bytes
+    where: str
+    """``file:line`` of the declaration, for cycle errors."""
 
 
 @dataclass
 class Scope:
-    """The names visible in one Terraform module: variables (defaults and tfvars) and locals."""
+    """The names visible in one Terraform module: variables and locals, resolved once on first use."""
 
     variables: dict[str, Any] = field(default_factory=dict)
-    locals: dict[str, Any] = field(default_factory=dict)
-    _resolving: set[str] = field(default_factory=set)
-    _resolved_locals: dict[str, Any] = field(default_factory=dict)
+    """Name → resolved value, or :class:`Pending`."""
+    locals: dict[str, Pending] = field(default_factory=dict)
+    errors: list[ScanError] = field(default_factory=list)
+    """Where self-referencing variables and locals are reported."""
+    _resolving: list[str] = field(default_factory=list)
+    _resolved: dict[str, Any] = field(default_factory=dict)
+
+    def variable(self, name: str) -> Any:
+        """``var.<name>``: Unknown when it has no value."""
+        if name not in self.variables:
+            return Unknown(f"var.{name}")
+        return self._value(f"var.{name}", self.variables[name])
 
     def local(self, name: str) -> Any:
-        """A local's resolved value (cycles and missing names are Unknown)."""
-        if name in self._resolved_locals:
-            return self._resolved_locals[name]
-        if name not in self.locals or name in self._resolving:
+        """``local.<name>``: Unknown when missing or cyclic."""
+        if name not in self.locals:
             return Unknown(f"local.{name}")
-        self._resolving.add(name)
+        return self._value(f"local.{name}", self.locals[name])
+
+    def _value(self, key: str, value: Any) -> Any:
+        if not isinstance(value, Pending):
+            return value
+        if key in self._resolved:
+            return self._resolved[key]
+        if key in self._resolving:
+            cycle = " -> ".join([*self._resolving[self._resolving.index(key) :], key])
+            self.errors.append(
+                ScanError(where=value.where, reason=f"{key} refers to itself ({cycle}); unknown")
+            )
+            self._resolved[key] = Unknown(key)
+            return self._resolved[key]
+        self._resolving.append(key)
         try:
-            value = resolve(self.locals[name], self)
+            resolved = evaluate(value.node, value.source, self)
         finally:
-            self._resolving.discard(name)
-        self._resolved_locals[name] = value
-        return value
+            self._resolving.pop()
+        return self._resolved.setdefault(key, resolved)
 
 
-def resolve(value: Any, scope: Scope) -> Any:
-    """Resolve every expression inside ``value`` (dicts and lists recursively)."""
-    if isinstance(value, str):
-        return _resolve_string(value, scope)
-    if isinstance(value, Mapping):
-        return {k: resolve(v, scope) for k, v in value.items() if k not in META_KEYS}
-    if isinstance(value, list):
-        return [resolve(v, scope) for v in value]
-    return value
+def evaluate(node: Any, source: bytes, scope: Scope) -> Any:
+    """The value of one expression node: literal, structure, :class:`Ref` or :class:`Unknown`."""
+    kind = node.type
+    handler = _HANDLERS.get(kind)
+    if handler is None:
+        return Unknown(node_text(node, source))
+    return handler(node, source, scope)
 
 
-def references_in(value: Any) -> set[str]:
-    """Addresses (``type.name``, ``data.type.name``, ``module.name``) referenced anywhere in a raw value."""
+def references_in(node: Any, source: bytes) -> set[str]:
+    """Addresses (``type.name``, ``data.type.name``, ``module.name``) referenced anywhere below ``node``."""
     found: set[str] = set()
-    if isinstance(value, str):
-        if "${" in value:
-            for match in _RESOURCE_REF.finditer(value):
-                candidate = match.group(1)
-                if not candidate.startswith(_NOT_RESOURCES):
-                    found.add(candidate)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            found |= references_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= references_in(item)
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "expression":
+            children = current.named_children
+            if children and children[0].type == "variable_expr":
+                address = _address(children, source)
+                if address:
+                    found.add(address)
+        stack.extend(current.named_children)
     return found
 
 
-def _resolve_string(text: str, scope: Scope) -> Any:
-    heredoc = _HEREDOC.match(text)
-    if heredoc:
-        body = heredoc.group(3)
-        text = textwrap.dedent(body) if heredoc.group(1) else body
-    if "${" not in text:
-        return text
-    whole = _WHOLE.match(text)
-    if whole and _balanced(whole.group(1)):
-        return _resolve_expression(whole.group(1).strip(), scope)
-    return _resolve_template(text, scope)
+def _address(children: list[Any], source: bytes) -> str | None:
+    head = node_text(children[0], source)
+    names: list[str] = []
+    for step in children[1:]:
+        if step.type == "get_attr":
+            names.append(node_text(step.named_children[0], source))
+        elif step.type != "index":
+            break
+    if head in _NOT_RESOURCES:
+        return None
+    if head == "data":
+        return f"data.{names[0]}.{names[1]}" if len(names) >= 2 and _RESOURCE_TYPE.match(names[0]) else None
+    if head == "module":
+        return f"module.{names[0]}" if names else None
+    return f"{head}.{names[0]}" if names and _RESOURCE_TYPE.match(head) else None
 
 
-def _resolve_template(text: str, scope: Scope) -> Any:
-    """``"${var.name}-config"``: a string when every part resolves to a scalar, else Unknown."""
-    parts: list[str] = []
-    position = 0
-    for match in _TEMPLATE_PART.finditer(text):
-        parts.append(text[position : match.start()])
-        value = _resolve_expression(match.group(1).strip(), scope)
-        if isinstance(value, bool):
-            value = str(value).lower()
-        if not isinstance(value, (str, int, float)):
-            return Unknown(text)
-        parts.append(str(value))
-        position = match.end()
-    parts.append(text[position:])
-    joined = "".join(parts)
-    return Unknown(text) if "${" in joined else joined
+def _expression(node: Any, source: bytes, scope: Scope) -> Any:
+    children = node.named_children
+    if not children:
+        return Unknown(node_text(node, source))
+    if children[0].type == "variable_expr":
+        return _traversal(node, children, source, scope)
+    value = evaluate(children[0], source, scope)
+    if len(children) == 1:
+        return value
+    return _walk(value, children[1:], source, scope, node_text(node, source))
 
 
-def _resolve_expression(expr: str, scope: Scope) -> Any:
-    if expr.startswith("jsonencode(") and expr.endswith(")"):
-        return _jsonencode(expr[len("jsonencode(") : -1], scope)
-    if not _TRAVERSAL.match(expr):
+def _traversal(node: Any, children: list[Any], source: bytes, scope: Scope) -> Any:
+    expr = node_text(node, source)
+    head = node_text(children[0], source)
+    steps = children[1:]
+    if any(step.type == "splat" for step in steps):
         return Unknown(expr)
-    head, _, _ = expr.partition(".")
-    steps = [(m.group(1), m.group(2)) for m in _STEP.finditer(expr[len(head) :])]
-    if head == "var" and steps and steps[0][0]:
-        name = steps[0][0]
-        if name not in scope.variables:
+    first = steps[0] if steps else None
+    if head in ("var", "local") and first is not None and first.type == "get_attr":
+        name = node_text(first.named_children[0], source)
+        value = scope.variable(name) if head == "var" else scope.local(name)
+        if isinstance(value, Unknown):
             return Unknown(expr)
-        return _walk(resolve(scope.variables[name], scope), steps[1:], expr)
-    if head == "local" and steps and steps[0][0]:
-        return _walk(scope.local(steps[0][0]), steps[1:], expr)
-    if head in ("each", "count", "path", "terraform", "self"):
+        return _walk(value, steps[1:], source, scope, expr)
+    if head in _NOT_RESOURCES:
         return Unknown(expr)
-    return _reference(head, steps, expr)
+    return _reference(head, steps, source, expr)
 
 
-def _reference(head: str, steps: list[tuple[str | None, str | None]], expr: str) -> Any:
+def _reference(head: str, steps: list[Any], source: bytes, expr: str) -> Any:
     """``aws_kms_key.k[0].arn`` → Ref("aws_kms_key.k.arn"); data and module references alike."""
-    names = [attr for attr, _index in steps if attr]
+    names = [node_text(s.named_children[0], source) for s in steps if s.type == "get_attr"]
     needed = 2 if head == "data" else 1
-    if len(names) < needed or (head != "data" and head != "module" and "_" not in head):
+    if len(names) < needed or (head not in ("data", "module") and "_" not in head):
         return Unknown(expr)
     return Ref(".".join([head, *names]))
 
 
-def _walk(value: Any, steps: list[tuple[str | None, str | None]], expr: str) -> Any:
-    for attr, index in steps:
-        if isinstance(value, (Unknown, Ref)):
-            return value if isinstance(value, Ref) else Unknown(expr)
-        if attr is not None and isinstance(value, Mapping) and attr in value:
-            value = value[attr]
-        elif index is not None and isinstance(value, list) and index.strip().isdigit():
-            position = int(index)
-            if position >= len(value):
+def _walk(value: Any, steps: list[Any], source: bytes, scope: Scope, expr: str) -> Any:
+    for step in steps:
+        if isinstance(value, Ref):
+            return value
+        if isinstance(value, Unknown):
+            return Unknown(expr)
+        key = _step_key(step, source, scope)
+        if isinstance(key, str) and isinstance(value, Mapping) and key in value:
+            value = value[key]
+        elif isinstance(key, int) and not isinstance(key, bool) and isinstance(value, list):
+            if not 0 <= key < len(value):
                 return Unknown(expr)
-            value = value[position]
-        elif index is not None and isinstance(value, Mapping) and index.strip('"') in value:
-            value = value[index.strip('"')]
+            value = value[key]
         else:
             return Unknown(expr)
     return value
 
 
-def _jsonencode(inner: str, scope: Scope) -> Any:
-    """``jsonencode(<literal structure>)`` resolves to that structure (policy documents use this)."""
-    import hcl2
-    from hcl2.utils import SerializationOptions
+def _step_key(step: Any, source: bytes, scope: Scope) -> Any:
+    if step.type == "get_attr":
+        return node_text(step.named_children[0], source)
+    if step.type != "index" or not step.named_children:
+        return None
+    inner = step.named_children[0]
+    if inner.type == "legacy_index":
+        digits = node_text(inner, source).lstrip(".")
+        return int(digits) if digits.isdigit() else None
+    expr = inner.named_children[0] if inner.named_children else None
+    key = evaluate(expr, source, scope) if expr is not None else None
+    if isinstance(key, float) and key.is_integer():
+        return int(key)
+    return key
 
+
+def _literal(node: Any, source: bytes, scope: Scope) -> Any:
+    child = node.named_children[0]
+    text = node_text(child, source)
+    if child.type == "numeric_lit":
+        return _number(text)
+    if child.type == "bool_lit":
+        return text == "true"
+    if child.type == "null_lit":
+        return None
+    if child.type == "string_lit":
+        return _quoted(child, source, scope)
+    return Unknown(text)
+
+
+def _number(text: str) -> Any:
     try:
-        parsed = hcl2.loads(
-            f"x = {inner}\n", serialization_options=SerializationOptions(strip_string_quotes=True)
-        )
-    except Exception:  # noqa: BLE001 - any parse failure simply means "cannot resolve"
-        return Unknown(f"jsonencode({inner})")
-    return resolve(parsed.get("x"), scope)
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return Unknown(text)
 
 
-def _balanced(inner: str) -> bool:
-    """True when ``${...}`` spans the whole string rather than two interpolations."""
-    depth = 0
-    for index, char in enumerate(inner):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-        elif char == "$" and inner[index + 1 : index + 2] == "{" and depth == 0:
-            return False
-    return depth == 0
+def _template_expr(node: Any, source: bytes, scope: Scope) -> Any:
+    child = node.named_children[0]
+    if child.type == "heredoc_template":
+        return _heredoc(child, source, scope)
+    return _quoted(child, source, scope)
+
+
+def _quoted(node: Any, source: bytes, scope: Scope) -> Any:
+    """A quoted string or template: escapes decoded, interpolations resolved."""
+    children = node.named_children
+    start = children[0].end_byte if children else node.start_byte
+    end = children[-1].start_byte if len(children) > 1 else node.end_byte
+    parts = [c for c in children if c.type in ("template_interpolation", "template_directive")]
+    return _template(source, start, end, parts, scope, _unescape)
+
+
+def _heredoc(node: Any, source: bytes, scope: Scope) -> Any:
+    """``<<EOF`` keeps its text; ``<<-EOF`` strips the common indentation, as Terraform does."""
+    children = node.named_children
+    identifiers = [c for c in children if c.type == "heredoc_identifier"]
+    if len(identifiers) < 2:
+        return Unknown(node_text(node, source))
+    opener, closer = identifiers[0], identifiers[-1]
+    start = source.find(b"\n", opener.end_byte) + 1
+    end = source.rfind(b"\n", start - 1, closer.start_byte)
+    end = max(end, start)
+    if end > start and source[end - 1 : end] == b"\r":
+        end -= 1
+    parts = [c for c in children if c.type in ("template_interpolation", "template_directive")]
+    strip = node_text(children[0], source).endswith("-")
+    return _template(source, start, end, parts, scope, _unescape_heredoc, dedent=strip)
+
+
+def _template(
+    source: bytes,
+    start: int,
+    end: int,
+    parts: list[Any],
+    scope: Scope,
+    unescape: Any,
+    *,
+    dedent: bool = False,
+) -> Any:
+    text = source[start:end].decode("utf-8", errors="replace")
+    if not parts:
+        return unescape(textwrap.dedent(text) if dedent else text)
+    if any(p.type == "template_directive" for p in parts) or "\x00" in text:
+        return Unknown(text)
+    literal_around = source[start : parts[0].start_byte] + source[parts[-1].end_byte : end]
+    if len(parts) == 1 and not (literal_around.strip(b" \t\r\n") if dedent else literal_around):
+        return _interpolation(parts[0], source, scope)
+    pieces: list[str] = []
+    position = start
+    for index, part in enumerate(parts):
+        pieces.append(source[position : part.start_byte].decode("utf-8", errors="replace"))
+        pieces.append(_HOLE.format(index))
+        position = part.end_byte
+    pieces.append(source[position:end].decode("utf-8", errors="replace"))
+    joined = "".join(pieces)
+    if dedent:
+        joined = textwrap.dedent(joined)
+    values: list[str] = []
+    for part in parts:
+        value = _interpolation(part, source, scope)
+        if isinstance(value, bool):
+            value = str(value).lower()
+        if not isinstance(value, (str, int, float)):
+            return Unknown(text)
+        values.append(str(value))
+    chunks = joined.split("\x00")
+    result = [unescape(chunk) if i % 2 == 0 else values[int(chunk)] for i, chunk in enumerate(chunks)]
+    return "".join(result)
+
+
+def _interpolation(part: Any, source: bytes, scope: Scope) -> Any:
+    expr = next((c for c in part.named_children if c.type == "expression"), None)
+    return evaluate(expr, source, scope) if expr is not None else Unknown(node_text(part, source))
+
+
+def _unescape(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "$${":
+            return "${"
+        if token == "%%{":
+            return "%{"
+        escape = match.group(1)
+        if escape[0] in "uU" and len(escape) > 1:
+            return chr(int(escape[1:], 16))
+        return _SIMPLE_ESCAPES.get(escape, token)
+
+    return _ESCAPES.sub(replace, text) if "\\" in text or "$${" in text or "%%{" in text else text
+
+
+def _unescape_heredoc(text: str) -> str:
+    return text.replace("$${", "${").replace("%%{", "%{")
+
+
+def _collection(node: Any, source: bytes, scope: Scope) -> Any:
+    return evaluate(node.named_children[0], source, scope)
+
+
+def _tuple(node: Any, source: bytes, scope: Scope) -> Any:
+    return [evaluate(c, source, scope) for c in node.named_children if c.type == "expression"]
+
+
+def _object(node: Any, source: bytes, scope: Scope) -> Any:
+    result: dict[str, Any] = {}
+    for element in node.named_children:
+        if element.type != "object_elem":
+            continue
+        key_node, value_node = element.child_by_field_name("key"), element.child_by_field_name("val")
+        if key_node is None or value_node is None:
+            continue
+        result[_object_key(key_node, source, scope)] = evaluate(value_node, source, scope)
+    return result
+
+
+def _object_key(node: Any, source: bytes, scope: Scope) -> str:
+    """A bare identifier is the key itself (``{ team = ... }``); other keys are evaluated."""
+    children = node.named_children
+    if len(children) == 1 and children[0].type == "variable_expr":
+        return node_text(children[0], source)
+    key = evaluate(node, source, scope)
+    if isinstance(key, bool):
+        return str(key).lower()
+    if isinstance(key, (str, int, float)):
+        return str(key)
+    return f"${{{node_text(node, source)}}}"
+
+
+def _function(node: Any, source: bytes, scope: Scope) -> Any:
+    """Only ``jsonencode(x)`` resolves (to ``x``'s structure: policy documents use it); others are Unknown."""
+    name = node_text(node.named_children[0], source)
+    arguments = next((c for c in node.named_children if c.type == "function_arguments"), None)
+    args = [c for c in arguments.named_children if c.type == "expression"] if arguments is not None else []
+    if name == "jsonencode" and len(args) == 1:
+        return evaluate(args[0], source, scope)
+    return Unknown(node_text(node, source))
+
+
+def _operation(node: Any, source: bytes, scope: Scope) -> Any:
+    """``-1`` and ``!true``: unary operators on resolved literals; anything else is Unknown."""
+    inner = node.named_children[0] if node.named_children else None
+    if inner is None or inner.type != "unary_operation" or not inner.named_children:
+        return Unknown(node_text(node, source))
+    operator = node_text(inner.children[0], source)
+    value = evaluate(inner.named_children[-1], source, scope)
+    if operator == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return -value
+    if operator == "!" and isinstance(value, bool):
+        return not value
+    return Unknown(node_text(node, source))
+
+
+_HANDLERS = {
+    "expression": _expression,
+    "literal_value": _literal,
+    "template_expr": _template_expr,
+    "collection_value": _collection,
+    "tuple": _tuple,
+    "object": _object,
+    "function_call": _function,
+    "operation": _operation,
+}

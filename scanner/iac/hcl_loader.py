@@ -1,80 +1,93 @@
 """Load one Terraform module (a directory of .tf files, or a single file) from HCL.
 
-Variables (defaults, terraform.tfvars, *.auto.tfvars), locals and references are
-resolved through :mod:`scanner.iac.expressions`. python-hcl2 gives no line numbers,
-so block header lines are found by scanning the source text.
+Files are parsed by :mod:`scanner.iac.hcl_syntax` (tree-sitter); variables (defaults,
+terraform.tfvars, *.auto.tfvars, a caller's inputs), locals and references are resolved by
+:mod:`scanner.iac.expressions`. A file with a syntax error is one error entry (file:line:column
+and the bad token) and is not loaded; the other files are.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from scanner.iac.expressions import META_KEYS, Scope, references_in, resolve
+from scanner.iac.expressions import Pending, Scope, evaluate, references_in
+from scanner.iac.hcl_syntax import Block, HclDocument, parse_hcl
 from scanner.iac.types import TfResource
 from scanner.iac.values import Unknown
 from scanner.model import ScanError, Source, Suppression
 
-_HEADER = re.compile(r'^[ \t]*(resource|data)\s+"?([\w-]+)"?\s+"?([\w-]+)"?\s*\{', re.M)
 _SKIP = re.compile(r"mlscan:skip=([\w.*,-]+)(?:[:\s]+(.*))?")
 
+ParsedFile = HclDocument
+"""One parsed .tf or .tfvars file (the name the module loaders use)."""
 
-@dataclass(frozen=True)
-class ParsedFile:
-    """One .tf file as python-hcl2 parsed it, with its block header lines."""
-
-    path: Path
-    body: Mapping[str, Any]
-    lines: Mapping[tuple[str, str, str], int]
+Parse = Callable[[Path], HclDocument]
+"""How loaders get a parsed file: :func:`parse_file`, or a :class:`ParseCache`."""
 
 
-def parse_file(path: Path) -> ParsedFile:
-    """Parse one HCL file; raises :class:`HclError` with the line and reason on bad syntax."""
-    import hcl2
-    from hcl2.utils import SerializationOptions
-
-    text = path.read_text(encoding="utf-8", errors="replace")
-    options = SerializationOptions(strip_string_quotes=True, preserve_heredocs=True, with_comments=True)
-    try:
-        body = hcl2.loads(text, serialization_options=options)
-    except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "bad HCL"
-        raise HclError(path, getattr(exc, "line", None), _first_line(exc)) from exc
-    lines = {
-        (m.group(1), m.group(2), m.group(3)): text.count("\n", 0, m.start()) + 1
-        for m in _HEADER.finditer(text)
-    }
-    return ParsedFile(path, body, lines)
+def parse_file(path: Path) -> HclDocument:
+    """Parse one HCL file; raises :class:`HclError` with line, column and reason on bad syntax."""
+    document = parse_hcl(path)
+    if document.problem is not None:
+        problem = document.problem
+        raise HclError(path, problem.line, problem.reason, problem.column)
+    return document
 
 
 class HclError(Exception):
-    """A .tf file that python-hcl2 cannot parse."""
+    """A .tf file with a syntax error."""
 
-    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+    def __init__(self, path: Path, line: int | None, reason: str, column: int | None = None) -> None:
         super().__init__(reason)
-        self.path, self.line, self.reason = path, line, reason
+        self.path, self.line, self.reason, self.column = path, line, reason, column
 
     def to_scan_error(self) -> ScanError:
-        """The one-line error the scan reports for this file."""
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        """The one-line error the scan reports for this file (``file:line:column: invalid HCL: ...``)."""
+        where = str(self.path)
+        if self.line:
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
         return ScanError(where=where, reason=f"invalid HCL: {self.reason}")
+
+
+class ParseCache:
+    """Parse each file once, however its path was spelled (a module's files are reached both from the
+    directory walk and, resolved, from the ``module`` block that calls them)."""
+
+    def __init__(self, parse: Parse = parse_file) -> None:
+        self._parse = parse
+        self._outcomes: dict[str, HclDocument | HclError] = {}
+
+    def __call__(self, path: Path) -> HclDocument:
+        key = os.path.realpath(path)
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            try:
+                outcome = self._parse(path)
+            except HclError as exc:
+                outcome = exc
+            self._outcomes[key] = outcome
+        if isinstance(outcome, HclError):
+            raise outcome
+        return outcome
 
 
 def load_module(
     files: Sequence[Path],
     tfvars: Sequence[Path] = (),
-    parse: Callable[[Path], ParsedFile] = parse_file,
+    parse: Parse = parse_file,
     *,
     inputs: Mapping[str, Any] | None = None,
     prefix: str = "",
 ) -> tuple[list[TfResource], list[ScanError]]:
     """Load the resources of one module: every file parsed, names resolved, skips collected.
 
-    ``parse`` lets a caller hand in files it already parsed (see :mod:`scanner.iac.parallel`).
-    ``inputs`` and ``prefix`` instantiate the module as a child (``module.x``) with the values
-    its caller passes (see :mod:`scanner.iac.modules`).
+    ``parse`` lets a caller share parsed files (a :class:`ParseCache`). ``inputs`` and ``prefix``
+    instantiate the module as a child (``module.x``) with the values its caller passes
+    (see :mod:`scanner.iac.modules`).
     """
     errors: list[ScanError] = []
     parsed = parse_files(files, parse, errors)
@@ -83,24 +96,26 @@ def load_module(
 
 
 def module_resources(
-    parsed: Iterable[ParsedFile], scope: Scope, errors: list[ScanError], prefix: str = ""
+    parsed: Iterable[HclDocument], scope: Scope, errors: list[ScanError], prefix: str = ""
 ) -> list[TfResource]:
     """The resource and data blocks of parsed files, resolved in ``scope``, addressed under ``prefix``."""
     resources: list[TfResource] = []
-    for pf in parsed:
-        for mode, blocks in (("managed", pf.body.get("resource", [])), ("data", pf.body.get("data", []))):
-            for rtype, rname, raw in _blocks(blocks):
-                resource = _build(pf, mode, rtype, rname, raw, scope, errors, prefix)
-                if resource is not None:
-                    resources.append(resource)
+    for document in parsed:
+        for block in document.body.blocks:
+            if block.type not in ("resource", "data"):
+                continue
+            if len(block.labels) != 2:
+                errors.append(ScanError(where=str(block.span), reason=f"{block.type} block needs two labels"))
+                continue
+            resource = _build(document, block, scope, errors, prefix)
+            if resource is not None:
+                resources.append(resource)
     return resources
 
 
-def parse_files(
-    files: Sequence[Path], parse: Callable[[Path], ParsedFile], errors: list[ScanError]
-) -> list[ParsedFile]:
+def parse_files(files: Sequence[Path], parse: Parse, errors: list[ScanError]) -> list[HclDocument]:
     """Every file that parses; the others become errors."""
-    parsed: list[ParsedFile] = []
+    parsed: list[HclDocument] = []
     for path in files:
         try:
             parsed.append(parse(path))
@@ -110,58 +125,53 @@ def parse_files(
 
 
 def module_scope(
-    parsed: Iterable[ParsedFile],
+    parsed: Iterable[HclDocument],
     tfvars: Sequence[Path],
     errors: list[ScanError],
-    parse: Callable[[Path], ParsedFile] = parse_file,
+    parse: Parse = parse_file,
     inputs: Mapping[str, Any] | None = None,
 ) -> Scope:
     """Variables (defaults, then tfvars, then a caller's inputs) and locals of one module."""
-    scope = Scope()
-    for pf in parsed:
-        for block in pf.body.get("variable", []):
-            for name, spec in block.items():
-                if isinstance(spec, Mapping) and "default" in spec:
-                    scope.variables[name] = spec["default"]
-        for block in pf.body.get("locals", []):
-            scope.locals.update({k: v for k, v in block.items() if k not in META_KEYS})
+    scope = Scope(errors=errors)
+    for document in parsed:
+        for block in document.body.blocks:
+            if block.type == "variable" and block.labels and "default" in block.attributes:
+                scope.variables[block.labels[0]] = _pending(document, block.attributes["default"])
+            elif block.type == "locals":
+                scope.locals.update({name: _pending(document, a) for name, a in block.attributes.items()})
     for path in tfvars:
         try:
-            values = parse(path).body
+            document = parse(path)
         except HclError as exc:
             errors.append(exc.to_scan_error())
             continue
-        scope.variables.update({k: v for k, v in values.items() if k not in META_KEYS})
+        scope.variables.update({name: _pending(document, a) for name, a in document.body.attributes.items()})
     scope.variables.update(inputs or {})
     return scope
 
 
-def _blocks(blocks: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, str, Mapping[str, Any]]]:
-    for block in blocks:
-        for rtype, named in block.items():
-            if not isinstance(named, Mapping):
-                continue
-            for rname, raw in named.items():
-                if isinstance(raw, Mapping):
-                    yield rtype, rname, raw
+def _pending(document: HclDocument, attribute: Any) -> Pending:
+    return Pending(attribute.node, document.source, f"{document.path}:{attribute.span.start_line}")
 
 
 def _build(
-    pf: ParsedFile,
-    mode: str,
-    rtype: str,
-    rname: str,
-    raw: Mapping[str, Any],
-    scope: Scope,
-    errors: list[ScanError],
-    prefix: str = "",
+    document: HclDocument, block: Block, scope: Scope, errors: list[ScanError], prefix: str = ""
 ) -> TfResource | None:
-    line = pf.lines.get(("resource" if mode == "managed" else "data", rtype, rname))
-    where = f"{pf.path}:{line}" if line else str(pf.path)
-    count = resolve(raw.get("count"), scope) if "count" in raw else None
-    if count == 0 or count is False:
+    mode = "managed" if block.type == "resource" else "data"
+    rtype, rname = block.labels
+    line = block.span.start_line
+    where = f"{document.path}:{line}"
+    try:
+        count = _attribute(document, block, "count", scope)
+        if count == 0 or count is False:
+            return None
+        attrs = materialize(block, document.source, scope)
+        references = references_of(block, document.source)
+    except RecursionError:
+        errors.append(
+            ScanError(where=where, reason=f"{rtype}.{rname}: expressions nested too deeply; not loaded")
+        )
         return None
-    attrs = materialize(raw, scope)
     address = f"{rtype}.{rname}" if mode == "managed" else f"data.{rtype}.{rname}"
     address = f"{prefix}.{address}" if prefix else address
     return TfResource(
@@ -169,57 +179,63 @@ def _build(
         name=rname,
         address=address,
         attrs=attrs,
-        source=Source(kind="hcl", file=str(pf.path), line=line),
+        source=Source(kind="hcl", file=str(document.path), line=line),
         mode=mode,
         module=prefix,
-        suppressions=tuple(_skips(raw, where, errors)),
-        references=tuple(sorted(references_in(raw))),
+        suppressions=tuple(_skips(block.comments, where, errors)),
+        references=tuple(sorted(references)),
     )
 
 
-def materialize(raw: Mapping[str, Any], scope: Scope) -> dict[str, Any]:
-    """Resolve a block body; ``dynamic "x"`` blocks become blocks when for_each resolves, else Unknown."""
-    attrs: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in META_KEYS:
-            continue
-        if key == "dynamic":
-            for _kind, name, spec in _named(value):
-                attrs[name] = _dynamic(name, spec, scope)
-        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            attrs[key] = [materialize(v, scope) for v in value]
+def _attribute(document: HclDocument, block: Block, name: str, scope: Scope) -> Any:
+    attribute = block.attributes.get(name)
+    return evaluate(attribute.node, document.source, scope) if attribute is not None else None
+
+
+def materialize(block: Block, source: bytes, scope: Scope) -> dict[str, Any]:
+    """Resolve a block body: attributes evaluated, nested blocks as lists of dicts (as plans give them);
+    ``dynamic "x"`` blocks become blocks when for_each resolves, else Unknown."""
+    attrs: dict[str, Any] = {name: evaluate(a.node, source, scope) for name, a in block.attributes.items()}
+    for nested in block.blocks:
+        if nested.type == "dynamic" and nested.labels:
+            attrs[nested.labels[0]] = _dynamic(nested, source, scope)
         else:
-            attrs[key] = resolve(value, scope)
+            existing = attrs.get(nested.type)
+            body = materialize(nested, source, scope)
+            if isinstance(existing, list):
+                existing.append(body)
+            else:
+                attrs[nested.type] = [body]
     return attrs
 
 
-def _dynamic(name: str, spec: Mapping[str, Any], scope: Scope) -> Any:
-    for_each = resolve(spec.get("for_each"), scope)
-    content = spec.get("content", [{}])
-    content = content[0] if isinstance(content, list) and content else content
-    if not isinstance(for_each, (list, dict)):
-        return Unknown(f'dynamic "{name}"')
-    body = materialize(content, scope) if isinstance(content, Mapping) else {}
-    return [body for _ in range(len(for_each))]
+def _dynamic(block: Block, source: bytes, scope: Scope) -> Any:
+    for_each = block.attributes.get("for_each")
+    value = evaluate(for_each.node, source, scope) if for_each is not None else None
+    if not isinstance(value, (list, dict)):
+        return Unknown(f'dynamic "{block.labels[0]}"')
+    content = next(block.blocks_of("content"), None)
+    body = materialize(content, source, scope) if content is not None else {}
+    return [body for _ in range(len(value))]
 
 
-def _named(dynamic_blocks: Any) -> Iterable[tuple[str, str, Mapping[str, Any]]]:
-    if not isinstance(dynamic_blocks, list):
-        return
-    for block in dynamic_blocks:
-        if isinstance(block, Mapping):
-            for name, spec in block.items():
-                if isinstance(spec, Mapping):
-                    yield "dynamic", name, spec
+def references_of(block: Block, source: bytes) -> set[str]:
+    """Every resource address the block's expressions (nested blocks included) point at."""
+    found: set[str] = set()
+    for attribute in block.attributes.values():
+        found |= references_in(attribute.node, source)
+    for nested in block.blocks:
+        found |= references_of(nested, source)
+    return found
 
 
-def _skips(raw: Mapping[str, Any], where: str, errors: list[ScanError]) -> Iterable[Suppression]:
+def _skips(comments: Iterable[str], where: str, errors: list[ScanError]) -> Iterator[Suppression]:
     """``# mlscan:skip=ID[,ID] reason`` comments anywhere inside the block (reason required)."""
-    for comment in _comments(raw):
+    for comment in comments:
         match = _SKIP.search(comment)
         if not match:
             continue
-        reason = (match.group(2) or "").strip()
+        reason = (match.group(2) or "").strip().removesuffix("*/").strip()
         if not reason:
             errors.append(
                 ScanError(where=where, reason=f"mlscan:skip={match.group(1)} ignored: a reason is required")
@@ -228,25 +244,3 @@ def _skips(raw: Mapping[str, Any], where: str, errors: list[ScanError]) -> Itera
         for policy_id in match.group(1).split(","):
             if policy_id:
                 yield Suppression(policy_id=policy_id, reason=reason, origin="inline")
-
-
-def _comments(value: Any) -> Iterable[str]:
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if key in ("__comments__", "__inline_comments__") and isinstance(item, list):
-                yield from (c.get("value", "") for c in item if isinstance(c, Mapping))
-            else:
-                yield from _comments(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _comments(item)
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    message = text[0] if text else type(exc).__name__
-    column = getattr(exc, "column", None)
-    token = getattr(exc, "token", None)
-    if token is not None:
-        message = f"unexpected {str(token)!r}" + (f" at column {column}" if column else "")
-    return message

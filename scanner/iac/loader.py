@@ -8,13 +8,12 @@ A directory is searched recursively; every directory holding .tf files is one mo
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.iac.hcl_loader import ParsedFile, load_module
+from scanner.iac.hcl_loader import Parse, ParseCache, load_module
 from scanner.iac.modules import called_directories, load_tree
-from scanner.iac.parallel import parse_all
 from scanner.iac.plan_loader import load_plan
 from scanner.iac.types import TfResource
 from scanner.model import ScanError
@@ -63,13 +62,8 @@ def load_paths(paths: Sequence[str | Path]) -> IacLoad:
             work.append(("plan", path, []))
         else:
             errors.append(ScanError(where=str(path), reason="not a .tf file, directory or plan .json"))
-    parse = parse_all(f for kind, directory, files in work for f in [*files, *_tfvars_of(kind, directory)])
-    called = {
-        child
-        for kind, directory, files in work
-        if kind == "dir"
-        for child in called_directories(directory, files, _tfvars(directory), parse)
-    }
+    parse = ParseCache()
+    called = _called_from_roots(work, parse, errors)
     modules: list[ModuleLoad] = []
     for kind, path, files in work:
         if kind == "dir" and path.resolve() in called:
@@ -83,8 +77,28 @@ def load_paths(paths: Sequence[str | Path]) -> IacLoad:
     return IacLoad(tuple(modules), tuple(errors))
 
 
-def _tfvars_of(kind: str, directory: Path) -> list[Path]:
-    return _tfvars(directory) if kind == "dir" else []
+def _called_from_roots(
+    work: list[tuple[str, Path, list[Path]]], parse: Parse, errors: list[ScanError]
+) -> set[Path]:
+    """Scanned directories that another scanned directory instantiates as a child module.
+
+    Directories that only call each other (a cycle with no root outside it) are not skipped:
+    each is scanned on its own, and the cycle is reported when its calls are expanded.
+    """
+    directories = {path.resolve(): (path, files) for kind, path, files in work if kind == "dir"}
+    calls = {
+        key: called_directories(path, files, _tfvars(path), parse) & directories.keys()
+        for key, (path, files) in directories.items()
+    }
+    called_by_someone = {child for children in calls.values() for child in children}
+    reached: set[Path] = set()
+    pending = [key for key in directories if key not in called_by_someone]
+    while pending:
+        for child in calls[pending.pop()]:
+            if child not in reached:
+                reached.add(child)
+                pending.append(child)
+    return reached
 
 
 def _load_directory(
@@ -92,7 +106,7 @@ def _load_directory(
     errors: list[ScanError],
     directory: Path,
     files: list[Path],
-    parse: Callable[[Path], ParsedFile],
+    parse: Parse,
 ) -> None:
     """One module per directory; if it declares an address twice (Terraform would refuse it, as in
     collections of unrelated examples), each file is loaded as a module of its own instead."""

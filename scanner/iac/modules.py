@@ -9,13 +9,14 @@ Registry and git sources cannot be fetched offline; scan a plan for those.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.iac.expressions import META_KEYS, Scope, resolve
-from scanner.iac.hcl_loader import ParsedFile, module_resources, module_scope, parse_files
+from scanner.iac.expressions import Scope, evaluate
+from scanner.iac.hcl_loader import HclDocument, Parse, module_resources, module_scope, parse_files
 from scanner.iac.types import TfResource
 from scanner.model import ScanError
 
@@ -30,45 +31,46 @@ class ModuleCall:
 
     name: str
     directory: Path
+    """The source directory as written from the caller (normalized, not resolved: paths stay as typed)."""
     inputs: Mapping[str, Any]
 
 
-def local_calls(parsed: Iterable[ParsedFile], scope: Scope, base: Path) -> list[ModuleCall]:
+def local_calls(parsed: Iterable[HclDocument], scope: Scope, base: Path) -> list[ModuleCall]:
     """The module blocks of a module whose source is a local path (``./`` or ``../``)."""
     calls: list[ModuleCall] = []
-    for pf in parsed:
-        for block in pf.body.get("module", []):
-            for name, spec in block.items():
-                source = spec.get("source") if isinstance(spec, Mapping) else None
-                if not isinstance(source, str) or not source.startswith(("./", "../")):
-                    continue
-                if resolve(spec.get("count"), scope) == 0:
-                    continue
-                inputs = {
-                    key: resolve(value, scope)
-                    for key, value in spec.items()
-                    if key not in _META_ARGUMENTS and key not in META_KEYS
-                }
-                calls.append(ModuleCall(name, (base / source).resolve(), inputs))
+    for document in parsed:
+        for block in document.body.blocks_of("module"):
+            source_attr = block.attributes.get("source")
+            source = evaluate(source_attr.node, document.source, scope) if source_attr else None
+            if not block.labels or not isinstance(source, str) or not source.startswith(("./", "../")):
+                continue
+            count = block.attributes.get("count")
+            if count is not None and evaluate(count.node, document.source, scope) == 0:
+                continue
+            inputs = {
+                name: evaluate(attribute.node, document.source, scope)
+                for name, attribute in block.attributes.items()
+                if name not in _META_ARGUMENTS
+            }
+            calls.append(ModuleCall(block.labels[0], Path(os.path.normpath(base / source)), inputs))
     return calls
 
 
 def called_directories(
-    directory: Path, files: Sequence[Path], tfvars: Sequence[Path], parse: Callable[[Path], ParsedFile]
+    directory: Path, files: Sequence[Path], tfvars: Sequence[Path], parse: Parse
 ) -> set[Path]:
-    """The local module directories a module calls (directly)."""
+    """The local module directories a module calls (directly), resolved."""
     errors: list[ScanError] = []
     parsed = parse_files(files, parse, errors)
-    return {
-        call.directory for call in local_calls(parsed, module_scope(parsed, tfvars, errors, parse), directory)
-    }
+    scope = module_scope(parsed, tfvars, errors, parse)
+    return {call.directory.resolve() for call in local_calls(parsed, scope, directory)}
 
 
 def load_tree(
     directory: Path,
     files: Sequence[Path],
     tfvars: Sequence[Path],
-    parse: Callable[[Path], ParsedFile],
+    parse: Parse,
     files_of: Callable[[Path], list[Path]],
     *,
     prefix: str = "",
@@ -86,7 +88,7 @@ def load_tree(
         if not child_files:
             errors.append(ScanError(where=where, reason=f"module source {call.directory} has no .tf files"))
             continue
-        if call.directory in stack or len(stack) >= MAX_DEPTH:
+        if call.directory.resolve() in (*stack, directory.resolve()) or len(stack) >= MAX_DEPTH:
             errors.append(ScanError(where=where, reason="module nesting too deep or cyclic; not expanded"))
             continue
         child_prefix = f"{prefix}.module.{call.name}" if prefix else f"module.{call.name}"

@@ -91,7 +91,7 @@ def test_json_contract_with_defaults_resolved_suppressions_and_file_errors(tmp_p
     resource = next(r for r in data["resources"] if r["name"] == "open")
     assert resource["facts"]["notebook.direct_internet"] is True
     (error,) = data["errors"]
-    assert error["where"].endswith("broken.tf:2") and "invalid HCL" in error["reason"]
+    assert error["where"].endswith("broken.tf:2:10") and "invalid HCL" in error["reason"]
     assert data["summary"]["by_status"]["fail"] == 2 and data["summary"]["suppressed"] == 1
 
 

@@ -37,7 +37,7 @@ def test_full_terraform_source_over_the_corpus_maps_ml_resources_and_keeps_going
     source = terraform_source([corpus_dir / "terraform"])
     assert sorted(e.where.rsplit("/", 1)[-1] for e in source.errors) == [
         "Azure__azure-data-labs-modules (module.mlw_pe)",
-        "vertex_ai_endpoint_private_service_connect__main.tf:2",
+        "vertex_ai_endpoint_private_service_connect__main.tf:2:44",
     ]
     providers = {r.provider for r in source.resources}
     assert providers == {"aws", "azure", "gcp"}

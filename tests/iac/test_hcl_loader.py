@@ -73,7 +73,7 @@ def test_malformed_file_is_one_error_with_its_line_and_others_still_load():
     load = load_paths([FIXTURES / "broken.tf", FIXTURES / "module"])
     broken = [e for e in load.errors if "broken.tf" in e.where]
     assert len(broken) == 1
-    assert broken[0].where.endswith("broken.tf:3")
+    assert broken[0].where.endswith("broken.tf:3:10")  # file:line:column of the bad token
     assert broken[0].reason.startswith("invalid HCL")
     assert "aws_sagemaker_notebook_instance.nb" in _by_address(load)
 
