@@ -51,7 +51,9 @@ class LazyGroup(click.Group):
             if exc.name == module_name:
                 return None
             raise
-        return getattr(module, attribute)
+        from scanner.cli.config import configure
+
+        return configure(getattr(module, attribute), (cmd_name,))
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the subcommand; the one place where an input error becomes a one-line message and exit 2."""
@@ -74,4 +76,8 @@ def main() -> None:
 
     Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
     2 usage or input errors that stopped the scan.
+
+    Every option can also be set in .mlscan.yaml (found upward from the working
+    directory, or --config FILE) or as MLSCAN_<OPTION>; the command line wins over the
+    environment, which wins over the file.
     """

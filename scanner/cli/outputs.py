@@ -36,7 +36,7 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 "--format",
                 "formats",
                 multiple=True,
-                type=click.Choice(ALL_FORMATS),
+                type=click.Choice(ALL_FORMATS, case_sensitive=False),
                 default=("console",),
                 show_default=True,
                 help="Output format; repeat for several.",
@@ -59,7 +59,7 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
             ),
             click.option(
                 "--fail-on",
-                type=click.Choice(FAIL_ON),
+                type=click.Choice(FAIL_ON, case_sensitive=False),
                 default=fail_on_default,
                 show_default=True,
                 help="Exit 1 when an unsuppressed failing finding is at or above this severity.",

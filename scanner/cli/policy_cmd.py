@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from rich.table import Table
 from scanner.paths import policies_dir
 from scanner.policy.examples import run_examples
 from scanner.policy.loader import load_policies
+from scanner.policy.model import Policy
 
 
 @click.group()
@@ -24,9 +26,25 @@ def policy() -> None:
 @click.option(
     "--policies", "policy_dirs", multiple=True, type=click.Path(exists=True), help="Extra policy directory."
 )
-def list_policies(policy_dirs: tuple[str, ...]) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("table", "json"), case_sensitive=False),
+    default="table",
+    show_default=True,
+    help="A table, or the machine-readable catalogue as JSON.",
+)
+def list_policies(policy_dirs: tuple[str, ...], output_format: str) -> None:
     """List every loaded policy with its category, severity and kinds."""
     policy_set = load_policies(policy_dirs)
+    if output_format == "json":
+        from scanner.compliance import controls_by_policy, load_frameworks
+
+        controls = controls_by_policy(load_frameworks().frameworks)
+        entries = [catalogue_entry(p, controls.get(p.id, [])) for p in policy_set.policies]
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        _report_errors(policy_set.errors)
+        sys.exit(1 if policy_set.errors else 0)
     table = Table(title=f"{len(policy_set.policies)} policies")
     for column in ("Id", "Severity", "Category", "Applies to", "Title"):
         table.add_column(column)
@@ -83,6 +101,30 @@ def test_policies(directories: tuple[str, ...], verbose: bool) -> None:
                 )
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed or policy_set.errors else 0)
+
+
+def catalogue_entry(p: Policy, controls: list[str]) -> dict[str, object]:
+    """One policy as the JSON catalogue shows it: what it checks, where, how bad, how to fix it, which controls."""
+    by_framework: dict[str, list[str]] = {}
+    for qualified in controls:
+        framework, _, control = qualified.partition(":")
+        by_framework.setdefault(framework, []).append(control)
+    return {
+        "id": p.id,
+        "title": p.title,
+        "description": p.description,
+        "severity": p.severity.value,
+        "category": p.category,
+        "kinds": list(p.kinds),
+        "providers": list(p.providers),
+        "resource_types": list(p.types),
+        "parameters": dict(p.parameters),
+        "remediation": dict(p.remediation),
+        "references": list(p.references),
+        "controls": by_framework,
+        "version": p.version,
+        "path": p.path,
+    }
 
 
 def _report_errors(errors: tuple[object, ...]) -> None:

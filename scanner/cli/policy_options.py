@@ -34,13 +34,13 @@ def policy_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--category",
             "categories",
             multiple=True,
-            type=click.Choice(CATEGORIES),
+            type=click.Choice(CATEGORIES, case_sensitive=False),
             help="Run only policies of this category (repeatable).",
         ),
         click.option(
             "--severity",
             "min_severity",
-            type=click.Choice(["critical", "high", "medium", "low", "info"]),
+            type=click.Choice(["critical", "high", "medium", "low", "info"], case_sensitive=False),
             help="Run only policies at or above this severity.",
         ),
         click.option(

@@ -34,7 +34,9 @@ def privacy() -> None:
 @click.option(
     "--no-poisson", is_flag=True, help="Batches were shuffled, not Poisson-sampled (noted; ε understated)."
 )
-@click.option("--accountant", type=click.Choice(ACCOUNTANTS), default="pld", show_default=True)
+@click.option(
+    "--accountant", type=click.Choice(ACCOUNTANTS, case_sensitive=False), default="pld", show_default=True
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 def epsilon(
     noise_multiplier: float,

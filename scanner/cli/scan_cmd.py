@@ -24,7 +24,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     "clouds",
     multiple=True,
     required=True,
-    type=click.Choice(CLOUDS),
+    type=click.Choice(CLOUDS, case_sensitive=False),
     help="Cloud to scan (repeatable).",
 )
 @click.option("--profile", help="AWS: named profile from the shared config.")
