@@ -7,3 +7,10 @@ YAML policies.
 """
 
 __version__ = "0.1.0"
+REPOSITORY = "https://github.com/mlscan/mlscan"
+"""Where mlscan is installed from (it is not on PyPI)."""
+
+
+def install_hint(extra: str) -> str:
+    """The pip command that adds an extra (``aws``, ``privacy``...), for 'not installed' messages."""
+    return f'pip install "mlscan[{extra}] @ git+{REPOSITORY}"'

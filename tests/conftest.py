@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import sysconfig
+import venv
 from pathlib import Path
 
 import pytest
@@ -23,3 +27,48 @@ def corpus_dir() -> Path:
     if not corpus.is_dir():
         pytest.skip("../shared/corpus is not beside the checkout")
     return corpus
+
+
+# The wheel is built once per session the way the README says (``pip wheel --no-deps``, PEP 517
+# through setuptools). The fresh venv has no pip and no mlscan of its own; the wheel is installed
+# into it with ``--no-deps`` and the project venv's site-packages supply the third-party
+# dependencies (through a ``.pth`` file, which does not activate the project's editable install),
+# so no network and no second dependency install.
+
+
+@pytest.fixture(scope="session")
+def wheel(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """mlscan's wheel, built from the checkout."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(repo_root)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    (built,) = out.glob("mlscan-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def fresh_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment with the wheel installed (no editable checkout on its path)."""
+    root = tmp_path_factory.mktemp("venv") / "fresh"
+    venv.EnvBuilder(with_pip=False).create(root)
+    python = root / "bin" / "python"
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    (site / "_mlscan_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return root

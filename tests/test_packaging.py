@@ -1,20 +1,20 @@
-"""A non-editable install must carry the built-in policies, templates, schemas and Terraform examples."""
+"""The install the README documents works: the wheel carries everything, and runs from a fresh venv.
+
+The ``wheel`` and ``fresh_venv`` fixtures (tests/conftest.py) build the wheel as the README
+says and install it into a new virtual environment.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import subprocess
-import sys
 import zipfile
+from pathlib import Path
 
 
-def test_wheel_ships_builtin_policies_templates_schemas_and_examples(repo_root, tmp_path):
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(repo_root)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    (wheel,) = tmp_path.glob("mlscan-*.whl")
+def test_wheel_ships_builtin_policies_templates_schemas_and_examples(repo_root: Path, wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     policies = [n for n in names if n.startswith("scanner/builtin/policies/MLS-") and n.endswith(".yaml")]
     assert len(policies) == len(list((repo_root / "policies").glob("MLS-*.yaml")))
@@ -27,3 +27,37 @@ def test_wheel_ships_builtin_policies_templates_schemas_and_examples(repo_root, 
     assert any(n.startswith("scanner/sandbox/data/") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "mlscan = scanner.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_readme_names_the_wheel_that_is_built(repo_root: Path, wheel: Path) -> None:
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    assert f"./dist/{wheel.name}[aws]" in readme
+    assert re.search(r'pip install "mlscan\[aws\] @ git\+https://', readme)
+
+
+def test_installed_wheel_runs_from_a_fresh_venv(repo_root: Path, fresh_venv: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLSCAN_")}
+
+    def mlscan(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(fresh_venv / "bin" / "mlscan"), *args], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+
+    from scanner import __version__
+
+    version = mlscan("--version")
+    assert version.returncode == 0 and __version__ in version.stdout
+    where = subprocess.run(
+        [str(fresh_venv / "bin" / "python"), "-c", "import scanner.paths as p; print(p.policies_dir())"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(fresh_venv)) and where.endswith("scanner/builtin/policies")
+    scan = mlscan("iac", str(Path(where).parent / "terraform" / "insecure"), "--format", "json", "-q")
+    assert scan.returncode == 1, scan.stderr
+    result = json.loads(scan.stdout)
+    assert result["summary"]["resources"] > 0 and any(f["status"] == "fail" for f in result["findings"])
+    catalogue = json.loads(mlscan("policy", "list", "--format", "json").stdout)
+    assert len(catalogue) == len(list((repo_root / "policies").glob("MLS-*.yaml")))

@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from scanner import install_hint
+
 ACCOUNTANTS = ("pld", "rdp")
 DEFAULT_DELTA = 1e-5
 PLD_DISCRETIZATION = 1e-3
@@ -70,7 +72,7 @@ def account(
     try:
         import dp_accounting
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise EpsilonError("dp-accounting is not installed (pip install 'mlscan[privacy]')") from exc
+        raise EpsilonError(f"dp-accounting is not installed ({install_hint('privacy')})") from exc
 
     event = dp_accounting.SelfComposedDpEvent(
         dp_accounting.PoissonSampledDpEvent(sample_rate, dp_accounting.GaussianDpEvent(noise_multiplier)),
