@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from scanner import install_hint
 from scanner.clouds import live_scanner, terraform_mappers
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.iac.graph import TfIndex
@@ -46,7 +47,7 @@ def live_source(cloud: str, options: LiveOptions, progress: Progress) -> SourceR
     try:
         return live_scanner(cloud)(options, progress)
     except ImportError as exc:
-        reason = f"the {cloud} SDK is not installed ({exc.name}): pip install 'mlscan[{cloud}]'"
+        reason = f"the {cloud} SDK is not installed ({exc.name}): {install_hint(cloud)}"
     except Exception as exc:  # noqa: BLE001 - credentials, network: report and go on with other clouds
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     return SourceResult(errors=(ScanError(where=cloud, reason=reason),))
