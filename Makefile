@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install clean docs
+.PHONY: demo test lint install clean docs fuzz
+
+FUZZ_SECONDS ?= 600
 
 $(STAMP): pyproject.toml setup.py
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +23,10 @@ test: $(STAMP)
 	$(BIN)/ruff check scanner tests bench
 	$(BIN)/ruff format --check scanner tests bench
 	$(BIN)/python -m pytest
+
+# Deeper fuzz campaign (tests/fuzz/run.py): rounds with fresh seeds for FUZZ_SECONDS; failures saved in .fuzz/.
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/run.py --seconds $(FUZZ_SECONDS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scanner tests bench

@@ -3,6 +3,12 @@
 Policies, frameworks and waivers are all YAML validated by JSON Schema, and every error must
 name file:line. Parsing uses libyaml when present (an order of magnitude faster than the
 pure-Python loader); the node tree that carries line numbers is composed lazily.
+
+Hostile files are bounded: only safe loaders run (no tag constructs an object, let alone
+code); a file over :data:`MAX_BYTES` is refused; aliases may share a node but the document
+they expand to stays under :data:`MAX_NODES` nodes (a "billion laughs" file is refused
+before anything walks it) and may not refer to themselves; nesting deeper than
+:data:`MAX_DEPTH` is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +21,11 @@ from typing import Any
 import yaml
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_BYTES = 16 << 20
+"""16 MiB: the largest framework shipped is ~100 KB."""
+MAX_NODES = 200_000
+"""Nodes of the document once every alias is expanded (what a schema validator or a renderer walks)."""
+MAX_DEPTH = 100
 
 
 class YamlFileError(ValueError):
@@ -30,12 +41,23 @@ class YamlDocument:
 
     def __init__(self, text: str, path: str | Path = "<string>", loader: type | None = None) -> None:
         self.text, self.path = text, str(path)
+        if len(text) > MAX_BYTES:
+            raise YamlFileError(self.path, f"larger than {MAX_BYTES >> 20} MiB")
+        loader = loader or _FAST_LOADER
+        if not issubclass(loader, (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))):
+            raise TypeError(f"{loader.__name__} is not a safe YAML loader")
         try:
-            self.data: Any = yaml.load(text, Loader=loader or _FAST_LOADER)  # noqa: S506 - safe loaders only
+            self.data: Any = yaml.load(text, Loader=loader)  # noqa: S506 - safe loaders only (checked above)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{self.path}:{mark.line + 1}" if mark else self.path
-            raise YamlFileError(where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise YamlFileError(where, f"invalid YAML: {problem}") from exc
+        except RecursionError as exc:
+            raise YamlFileError(self.path, f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from exc
+        problem = _unbounded(self.data)
+        if problem:
+            raise YamlFileError(self.path, f"invalid YAML: {problem}")
 
     @classmethod
     def read(cls, path: str | Path, loader: type | None = None) -> YamlDocument:
@@ -71,3 +93,42 @@ class YamlDocument:
     def where(self, path: Sequence[Any]) -> str:
         """``file:line`` of the node at ``path``."""
         return f"{self.path}:{self.line(path)}"
+
+
+def _unbounded(data: Any) -> str | None:
+    """Why ``data`` is not a bounded tree (a self-referring alias, too many nodes, too deep), or None.
+
+    Shared (aliased) objects are counted once per use, as a consumer walking the tree would
+    meet them, but computed once each, so the check is linear in the objects really built.
+    """
+    expanded: dict[int, int] = {}
+    depth_of: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if not isinstance(node, (dict, list)):
+            continue
+        children = [
+            c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, (dict, list))
+        ]
+        keys = [k for k in node if isinstance(k, (dict, list))] if isinstance(node, dict) else []
+        children += keys
+        if children_done:
+            on_path.discard(key)
+            expanded[key] = len(node) + 1 + sum(expanded[id(c)] for c in children)
+            depth_of[key] = 1 + max((depth_of[id(c)] for c in children), default=0)
+            if expanded[key] > MAX_NODES:
+                return f"aliases expand to more than {MAX_NODES} nodes"
+            if depth_of[key] > MAX_DEPTH:
+                return f"nested deeper than {MAX_DEPTH} levels"
+            continue
+        if key in expanded:
+            continue
+        if key in on_path:
+            return "an alias refers to itself"
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in expanded)
+    return None

@@ -1,7 +1,15 @@
 """Audit evidence: a pack of per-control JSON with a SHA-256 manifest, and its verification."""
 
-from scanner.evidence.manifest import Verification, verify_pack
+from scanner.evidence.manifest import NotAPackError, Verification, verify_pack
 from scanner.evidence.pack import EvidencePack, write_evidence_pack
 from scanner.evidence.redact import REDACTED, redact
 
-__all__ = ["REDACTED", "EvidencePack", "Verification", "redact", "verify_pack", "write_evidence_pack"]
+__all__ = [
+    "REDACTED",
+    "EvidencePack",
+    "NotAPackError",
+    "Verification",
+    "redact",
+    "verify_pack",
+    "write_evidence_pack",
+]

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from scanner.jsondoc import JsonFileError, read_json
+
 MANIFEST = "manifest.json"
 ALGORITHM = "sha256"
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,65 @@ def sha256_file(path: Path) -> str:
 
 def pack_files(root: Path) -> list[str]:
     """Every regular file under ``root`` except the manifest, as sorted POSIX relative paths."""
-    manifest = root / MANIFEST
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p != manifest)
+    return sorted(_scan_tree(root)[0])
+
+
+def _scan_tree(root: Path) -> tuple[set[str], list[str]]:
+    """(regular files, problems) under ``root``: never following a link, naming every link and special file."""
+    files: set[str] = set()
+    problems: list[str] = []
+    for directory, subdirs, names in os.walk(
+        root,
+        followlinks=False,
+        onerror=lambda e: problems.append(
+            f"unreadable directory: {_shown(os.path.relpath(e.filename, root))}: {e.strerror}"
+        ),
+    ):
+        for name in [*subdirs, *names]:
+            path = Path(directory) / name
+            rel = path.relative_to(root).as_posix()
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                problems.append(
+                    f"symlink not allowed in a pack: {_shown(rel)} -> {_shown(os.readlink(path))}"
+                )
+            elif stat.S_ISREG(mode):
+                if rel != MANIFEST:
+                    files.add(rel)
+            elif not stat.S_ISDIR(mode):
+                problems.append(f"special file not allowed in a pack: {_shown(rel)} ({_file_kind(mode)})")
+    return files, problems
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {stat.S_ISFIFO: "fifo", stat.S_ISSOCK: "socket", stat.S_ISCHR: "character device"}
+    return next((name for test, name in kinds.items() if test(mode)), "block device")
+
+
+def _shown(name: str) -> str:
+    """A file name on one line: a name with control characters is shown escaped."""
+    return name.encode("unicode_escape").decode("ascii") if not name.isprintable() else name
+
+
+def entry_problem(rel: Any, digest: Any) -> str | None:
+    """Why a manifest entry is unsafe or malformed, or None when it names a pack-relative file."""
+    if not isinstance(rel, str) or not rel:
+        return f"malformed entry name {rel!r}"
+    shown = _shown(rel)
+    if not isinstance(digest, str) or not _HEX64.fullmatch(digest):
+        return f"malformed digest for {shown}"
+    if "\\" in rel:
+        return f"backslash in path: {shown}"
+    if rel.startswith("/") or PurePosixPath(rel).is_absolute() or re.match(r"^[A-Za-z]:", rel):
+        return f"absolute path: {shown}"
+    parts = rel.split("/")
+    if ".." in parts:
+        return f"parent reference (..) in path: {shown}"
+    if "" in parts or "." in parts or not rel.isprintable():
+        return f"path not in normal form: {shown}"
+    if rel == MANIFEST:
+        return f"the manifest lists itself: {shown}"
+    return None
 
 
 def write_manifest(root: Path, header: dict[str, Any]) -> str:
@@ -68,34 +131,51 @@ def write_manifest(root: Path, header: dict[str, Any]) -> str:
     return sha256_file(path)
 
 
+class NotAPackError(ValueError):
+    """The path given to verify is not a directory (a usage error, not evidence of tampering)."""
+
+
 def verify_pack(root: str | Path, expect_digest: str | None = None) -> Verification:
-    """Compare every file under ``root`` with ``manifest.json`` (and the manifest with ``expect_digest``)."""
+    """Compare every file under ``root`` with ``manifest.json`` (and the manifest with ``expect_digest``).
+
+    Raises :class:`NotAPackError` when ``root`` is not a directory. Every other problem is one
+    line of the verification: changed, missing and added files; unsafe or malformed manifest
+    entries (``..``, absolute paths, backslashes, bad digests); symlinks of any kind and special
+    files anywhere in the pack; a manifest whose own digest differs from the one recorded.
+    """
     root = Path(root)
     manifest_path = root / MANIFEST
     if not root.is_dir():
-        return Verification(problems=(f"{root}: not a directory",))
+        raise NotAPackError(f"{root}: no such directory (expected an evidence pack written by --evidence)")
+    if manifest_path.is_symlink() or (manifest_path.exists() and not manifest_path.is_file()):
+        return Verification(problems=(f"{manifest_path}: manifest is not a regular file",))
     try:
-        document = json.loads(manifest_path.read_text(encoding="utf-8"))
-        recorded: dict[str, str] = document["files"]
+        document = read_json(manifest_path)
+        recorded = document["files"]
         if document.get("algorithm") != ALGORITHM or not isinstance(recorded, dict):
             raise ValueError(f"unsupported manifest (algorithm {document.get('algorithm')!r})")
-    except FileNotFoundError:
-        return Verification(problems=(f"{manifest_path}: manifest missing",))
-    except (ValueError, KeyError, TypeError) as exc:
+    except JsonFileError as exc:
+        if not manifest_path.exists():
+            return Verification(problems=(f"{manifest_path}: manifest missing",))
+        return Verification(problems=(f"{manifest_path}: unreadable manifest: {exc.reason}",))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return Verification(problems=(f"{manifest_path}: unreadable manifest: {exc}",))
     problems = []
     if expect_digest and sha256_file(manifest_path) != expect_digest.lower():
         problems.append(f"{manifest_path}: digest differs from the expected {expect_digest}")
-    unsafe = [p for p in recorded if PurePosixPath(p).is_absolute() or ".." in PurePosixPath(p).parts]
-    problems += [f"{manifest_path}: unsafe path in manifest: {p}" for p in unsafe]
-    present = set(pack_files(root))
+    unsafe = {rel for rel, digest in recorded.items() if entry_problem(rel, digest)}
+    problems += [f"{manifest_path}: {entry_problem(rel, recorded[rel])}" for rel in sorted(unsafe, key=str)]
+    present, tree_problems = _scan_tree(root)
+    problems += tree_problems
     changed, missing = [], []
-    for rel, digest in sorted(recorded.items()):
-        if rel in unsafe:
-            continue
+    for rel, digest in sorted((k, v) for k, v in recorded.items() if k not in unsafe):
         if rel not in present:
-            missing.append(rel)
-        elif sha256_file(root / rel) != digest:
-            changed.append(rel)
-    added = sorted(present - set(recorded))
+            missing.append(_shown(rel))
+            continue
+        try:
+            if sha256_file(root / rel) != digest.lower():
+                changed.append(_shown(rel))
+        except OSError as exc:
+            problems.append(f"unreadable: {_shown(rel)}: {exc.strerror}")
+    added = sorted(_shown(rel) for rel in present - set(recorded))
     return Verification(tuple(changed), tuple(missing), tuple(added), tuple(problems), len(recorded))

@@ -8,13 +8,13 @@ but absent from ``planned_values``, so they are not scanned).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref
+from scanner.jsondoc import JsonFileError, read_json
 from scanner.model import ScanError, Source
 
 KNOWN_AFTER_APPLY = "(known after apply)"
@@ -30,56 +30,130 @@ def looks_like_plan(data: Any) -> bool:
 
 
 def load_plan(path: Path) -> tuple[list[TfResource], list[ScanError]]:
-    """Every planned resource of a plan file, with unknown-after-apply values as :class:`Ref`."""
+    """Every planned resource of a plan file, with unknown-after-apply values as :class:`Ref`.
+
+    Never raises for bad input: unreadable bytes, wrong JSON types at any structural path
+    (a string where a module object belongs, a list where ``values`` belongs) are errors
+    naming the file and the JSON path, and every well-formed resource beside them still loads.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        return [], [ScanError(where=f"{path}:{exc.lineno}", reason=f"invalid JSON: {exc.msg}")]
-    except OSError as exc:
-        return [], [ScanError(where=str(path), reason=f"cannot read: {exc.strerror}")]
+        data = read_json(path)
+    except JsonFileError as exc:
+        return [], [ScanError(where=exc.where, reason=exc.reason)]
     if not looks_like_plan(data):
         return [], [
             ScanError(where=str(path), reason="not a Terraform plan (no format_version / planned_values)")
         ]
-    changes = {
-        c.get("address"): c.get("change", {})
-        for c in data.get("resource_changes", []) or []
-        if isinstance(c, Mapping)
-    }
-    expressions = _config_expressions(data.get("configuration", {}).get("root_module", {}), "")
-    resources: list[TfResource] = []
     errors: list[ScanError] = []
-    root = (data.get("planned_values") or {}).get("root_module") or {}
-    for module_path, planned in _planned(root):
-        try:
-            resources.append(_build(path, module_path, planned, changes, expressions))
-        except (KeyError, TypeError, AttributeError) as exc:
-            address = planned.get("address", "?") if isinstance(planned, Mapping) else "?"
-            errors.append(ScanError(where=f"{path} ({address})", reason=f"malformed planned resource: {exc}"))
+
+    def wrong(json_path: str, expected: str, value: Any) -> None:
+        errors.append(
+            ScanError(where=f"{path} ({json_path})", reason=f"expected {expected}, found {_kind(value)}")
+        )
+
+    changes = _changes(data.get("resource_changes"), wrong)
+    configuration = _mapping(data.get("configuration"), "configuration", wrong)
+    expressions = _config_expressions(
+        _mapping(configuration.get("root_module"), "configuration.root_module", wrong),
+        "",
+        "configuration.root_module",
+        wrong,
+    )
+    planned_values = _mapping(data.get("planned_values"), "planned_values", wrong)
+    root = _mapping(planned_values.get("root_module"), "planned_values.root_module", wrong)
+    resources: list[TfResource] = []
+    for module_path, json_path, planned in _planned(root, "planned_values.root_module", wrong):
+        built = _build(path, module_path, json_path, planned, changes, expressions, wrong)
+        if built is not None:
+            resources.append(built)
     return resources, errors
 
 
-def _planned(module: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
+Wrong = Callable[[str, str, Any], None]
+"""Records one structural type error: (JSON path, expected type, value found)."""
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "null" if value is None else "a number"
+    )
+
+
+def _mapping(value: Any, json_path: str, wrong: Wrong) -> Mapping[str, Any]:
+    """``value`` when it is an object; {} for an absent (null) one; {} and an error for anything else."""
+    if isinstance(value, Mapping):
+        return value
+    if value is not None:
+        wrong(json_path, "an object", value)
+    return {}
+
+
+def _sequence(value: Any, json_path: str, wrong: Wrong) -> list[Any]:
+    """``value`` when it is an array; [] for null; [] and an error for anything else."""
+    if isinstance(value, list):
+        return value
+    if value is not None:
+        wrong(json_path, "an array", value)
+    return []
+
+
+def _changes(value: Any, wrong: Wrong) -> dict[str, Mapping[str, Any]]:
+    """address → change of every well-formed entry of ``resource_changes``."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for index, entry in enumerate(_sequence(value, "resource_changes", wrong)):
+        where = f"resource_changes[{index}]"
+        entry = _mapping(entry, where, wrong)
+        address = entry.get("address")
+        if isinstance(address, str):
+            found[address] = _mapping(entry.get("change"), f"{where}.change", wrong)
+        elif entry:
+            wrong(f"{where}.address", "a string", address)
+    return found
+
+
+def _planned(
+    module: Mapping[str, Any], json_path: str, wrong: Wrong
+) -> Iterable[tuple[str, str, Mapping[str, Any]]]:
+    """(module address, JSON path, planned resource object) of a module and its children, depth first."""
     path = module.get("address", "") or ""
-    for resource in module.get("resources", []) or []:
-        yield path, resource
-    for child in module.get("child_modules", []) or []:
-        yield from _planned(child)
+    if not isinstance(path, str):
+        wrong(f"{json_path}.address", "a string", path)
+        return
+    for index, resource in enumerate(_sequence(module.get("resources"), f"{json_path}.resources", wrong)):
+        where = f"{json_path}.resources[{index}]"
+        if isinstance(resource, Mapping):
+            yield path, where, resource
+        else:
+            wrong(where, "an object", resource)
+    children = _sequence(module.get("child_modules"), f"{json_path}.child_modules", wrong)
+    for index, child in enumerate(children):
+        where = f"{json_path}.child_modules[{index}]"
+        if isinstance(child, Mapping):
+            yield from _planned(child, where, wrong)
+        else:
+            wrong(where, "an object", child)
 
 
 def _build(
     path: Path,
     module_path: str,
+    json_path: str,
     planned: Mapping[str, Any],
     changes: Mapping[str, Mapping[str, Any]],
     expressions: Mapping[str, Mapping[str, Any]],
-) -> TfResource:
-    address = planned["address"]
-    rtype, name = planned["type"], planned["name"]
+    wrong: Wrong,
+) -> TfResource | None:
+    """One TfResource, or None (with an error) when its identity fields are not strings."""
+    identity = {key: planned.get(key) for key in ("address", "type", "name")}
     mode = planned.get("mode", "managed")
+    for key, value in {**identity, "mode": mode}.items():
+        if not isinstance(value, str):
+            wrong(f"{json_path}.{key} of {identity['address']!s}", "a string", value)
+            return None
+    address, rtype, name = identity["address"], identity["type"], identity["name"]
     local = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
     config = expressions.get(f"{module_path}.{local}" if module_path else local, {})
-    values = planned.get("values") or {}
+    values = _mapping(planned.get("values"), f"{json_path}.values of {address}", wrong)
     after_unknown = (changes.get(address) or {}).get("after_unknown") or {}
     attrs = _overlay(values, after_unknown, config)
     return TfResource(
@@ -115,8 +189,9 @@ def _overlay(values: Any, unknown: Any, config: Any) -> Any:
             for i in range(length)
         ]
     if unknown is True:
-        refs = config.get("references", []) if isinstance(config, Mapping) else []
-        return Ref(_strip_index(refs[0]) if refs else KNOWN_AFTER_APPLY)
+        refs = config.get("references") if isinstance(config, Mapping) else None
+        first = refs[0] if isinstance(refs, list) and refs else None
+        return Ref(_strip_index(first) if isinstance(first, str) else KNOWN_AFTER_APPLY)
     return values
 
 
@@ -132,23 +207,37 @@ def _config_child(config: Any, key: Any) -> Any:
     return config.get(key, {}) if isinstance(config, Mapping) else {}
 
 
-def _config_expressions(module: Mapping[str, Any], prefix: str) -> dict[str, Mapping[str, Any]]:
+def _config_expressions(
+    module: Mapping[str, Any], prefix: str, json_path: str, wrong: Wrong
+) -> dict[str, Mapping[str, Any]]:
     """Configuration expressions by ``module.x.type.name``, following module_calls."""
     found: dict[str, Mapping[str, Any]] = {}
-    for resource in module.get("resources", []) or []:
+    for index, resource in enumerate(_sequence(module.get("resources"), f"{json_path}.resources", wrong)):
+        resource = _mapping(resource, f"{json_path}.resources[{index}]", wrong)
         address = resource.get("address", "")
-        found[f"{prefix}.{address}" if prefix else address] = resource.get("expressions", {}) or {}
-    for call, spec in (module.get("module_calls") or {}).items():
+        if not isinstance(address, str):
+            wrong(f"{json_path}.resources[{index}].address", "a string", address)
+            continue
+        where = f"{json_path}.resources[{index}].expressions"
+        found[f"{prefix}.{address}" if prefix else address] = _mapping(
+            resource.get("expressions"), where, wrong
+        )
+    calls = _mapping(module.get("module_calls"), f"{json_path}.module_calls", wrong)
+    for call, spec in calls.items():
         child_prefix = f"{prefix}.module.{call}" if prefix else f"module.{call}"
-        found.update(_config_expressions(spec.get("module", {}) or {}, child_prefix))
+        where = f"{json_path}.module_calls.{call}"
+        child = _mapping(_mapping(spec, where, wrong).get("module"), f"{where}.module", wrong)
+        found.update(_config_expressions(child, child_prefix, f"{where}.module", wrong))
     return found
 
 
 def _addresses(config: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(config, Mapping):
-        for ref in config.get("references", []) or []:
-            found.add(Ref(_strip_index(ref)).address)
+        references = config.get("references")
+        for ref in references if isinstance(references, list) else []:
+            if isinstance(ref, str):
+                found.add(Ref(_strip_index(ref)).address)
         for key, value in config.items():
             if key != "references":
                 found |= _addresses(value)

@@ -12,10 +12,11 @@ Keys: ``facts.<dotted fact>`` (None = unknown), ``raw.<path>``, ``tags.<key>``,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from scanner.policy.patterns import search
 
 _MISSING = object()
 
@@ -176,7 +177,7 @@ def _compare(op: str, actual: Any, expected: Any, *, present: bool) -> bool | No
         found = _contains(actual, expected)
         return found if op == "contains" else not found
     if op == "matches":
-        return actual is not None and re.search(str(expected), str(actual)) is not None
+        return False if actual is None else search(str(expected), str(actual))
     return _ordered(op, actual, expected)
 
 

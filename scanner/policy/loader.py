@@ -8,7 +8,6 @@ policies still load and run. A policy that reads a fact not in the vocabulary
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from scanner.model import ScanError, Severity
 from scanner.paths import data_file, policies_dir
 from scanner.policy.model import Policy, PolicySet
+from scanner.policy.patterns import pattern_problem
 from scanner.yamldoc import YamlDocument, YamlFileError
 
 _SCHEMA_PATH = Path(__file__).with_name("policy.schema.json")
@@ -145,10 +145,9 @@ def _check_assertion(
     if isinstance(value, Mapping) and "param" in value and value["param"] not in parameters:
         yield [*where, "value"], f"parameter {value['param']!r} is not declared under parameters"
     if node["op"] == "matches" and isinstance(value, str):
-        try:
-            re.compile(value)
-        except re.error as exc:
-            yield [*where, "value"], f"invalid regular expression: {exc}"
+        problem = pattern_problem(value)
+        if problem:
+            yield [*where, "value"], problem
     if "assert" in node:
         yield from _check_assertion(node["assert"], [*where, "assert"], vocabulary, parameters)
 

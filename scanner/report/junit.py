@@ -4,11 +4,14 @@ One test suite per policy, one test case per resource it judged: a failing
 finding is a ``<failure>``, an unknown one is ``<skipped>`` with the reason (it
 was not verified, so it is neither a pass nor a failure), an error is ``<error>``,
 and a suppressed failure is ``<skipped>`` naming the accepted risk.
-ElementTree does the XML escaping.
+ElementTree does the XML escaping; characters XML 1.0 cannot carry at all (control
+characters, lone surrogates, U+FFFE/U+FFFF), which any resource name or tag may hold,
+are written as visible ``\\uXXXX`` text so the document stays well-formed.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from scanner.model import Finding, Status
@@ -35,6 +38,7 @@ def render_junit(ctx: ReportContext) -> str:
             totals[key] += value
     for key, value in totals.items():
         root.set(key, str(value))
+    _make_well_formed(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -77,3 +81,19 @@ def _add_case(suite: ET.Element, finding: Finding, controls: list[str]) -> str |
         ET.SubElement(case, "skipped", message=f"unknown: {finding.message}")
         return "skipped"
     return None
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 forbids replaced by its visible ``\\uXXXX`` escape."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _make_well_formed(root: ET.Element) -> None:
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            element.set(key, xml_text(value))
+        if element.text:
+            element.text = xml_text(element.text)

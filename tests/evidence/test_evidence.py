@@ -128,7 +128,7 @@ def test_verify_rejects_unsafe_or_missing_manifest(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text(
         json.dumps({"algorithm": "sha256", "files": {"../etc/passwd": "0" * 64}})
     )
-    assert "unsafe path" in verify_pack(tmp_path).problems[0]
+    assert "parent reference (..) in path" in verify_pack(tmp_path).problems[0]
     (tmp_path / "manifest.json").write_text("{")
     assert "unreadable manifest" in verify_pack(tmp_path).problems[0]
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+from scanner.yamldoc import YamlDocument, YamlFileError
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,9 @@ def load_accounts_file(path: str) -> list[AccountSpec]:
     Entry keys: ``account_id`` (or ``id``), ``role_arn``, ``external_id``, ``name``, ``regions``.
     """
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as exc:
-        raise AccountsFileError(f"{path}: cannot read accounts file: {str(exc).splitlines()[0]}") from exc
+        data = YamlDocument.read(path).data
+    except YamlFileError as exc:
+        raise AccountsFileError(f"{exc.where}: cannot read accounts file: {exc.reason}") from exc
     entries = data.get("accounts") if isinstance(data, Mapping) else data
     if not isinstance(entries, list):
         raise AccountsFileError(f"{path}: expected a list of accounts (or an 'accounts:' list)")
@@ -51,13 +50,17 @@ def load_accounts_file(path: str) -> list[AccountSpec]:
         role_arn = entry.get("role_arn")
         if account_id is None and role_arn is None:
             raise AccountsFileError(f"{path}: account #{index}: needs account_id or role_arn")
-        if role_arn is not None and not str(role_arn).startswith("arn:"):
+        if role_arn is not None and (not str(role_arn).startswith("arn:") or str(role_arn).count(":") < 5):
             raise AccountsFileError(f"{path}: account #{index}: role_arn {role_arn!r} is not an ARN")
         if account_id is None:
             account_id = str(role_arn).split(":")[4]
+        if isinstance(account_id, (Mapping, list)) or not str(account_id):
+            raise AccountsFileError(f"{path}: account #{index}: account_id {account_id!r} is not an id")
         regions = entry.get("regions") or ()
         if isinstance(regions, str):
             regions = [r.strip() for r in regions.split(",") if r.strip()]
+        if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+            raise AccountsFileError(f"{path}: account #{index}: regions must be a list of region names")
         specs.append(
             AccountSpec(
                 account_id=str(account_id).zfill(12) if str(account_id).isdigit() else str(account_id),

@@ -1,0 +1,63 @@
+"""The fuzz suite's shared machinery: case budgets, case counts per family, and the invariants.
+
+Every family is a Hypothesis test named ``test_<family>`` whose body calls :func:`count`.
+``FUZZ_SCALE`` multiplies every family's example budget (``make fuzz`` raises it and loops
+rounds until its seconds budget is spent); failing examples are kept in the Hypothesis
+database under ``.fuzz/examples`` and replayed first by every later run, ``make test`` included.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / ".fuzz" / "examples"
+CASES: Counter[str] = Counter()
+"""family → cases generated in this process (printed at the end of the pytest run)."""
+
+
+def budget(examples: int) -> settings:
+    """Settings for one family: ``examples`` cases in ``make test``, times FUZZ_SCALE in ``make fuzz``."""
+    scale = float(os.environ.get("FUZZ_SCALE", "1"))
+    return settings(
+        max_examples=max(1, int(examples * scale)),
+        deadline=None,
+        database=DirectoryBasedExampleDatabase(str(EXAMPLES)),
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        print_blob=True,
+    )
+
+
+def count(family: str) -> None:
+    """Record one generated case of ``family``."""
+    CASES[family] += 1
+
+
+def write_counts(path: str | None) -> None:
+    """Add this run's counts to the JSON file ``path`` (used by ``make fuzz`` across rounds)."""
+    if not path:
+        return
+    target = Path(path)
+    totals = Counter(json.loads(target.read_text())) if target.is_file() else Counter()
+    totals.update(CASES)
+    target.write_text(json.dumps(dict(sorted(totals.items())), indent=2) + "\n")
+
+
+def no_traceback(*texts: str) -> None:
+    """An output never carries a Python traceback or a raw exception class line."""
+    for text in texts:
+        assert "Traceback (most recent call last)" not in text, text[-2000:]
+
+
+def secrets_absent(secrets: Iterable[str], texts: Iterable[tuple[str, str]]) -> None:
+    """No seeded secret appears in any (name, text) output."""
+    for name, text in texts:
+        for secret in secrets:
+            assert secret not in text, f"seeded secret {secret!r} reached {name}"

@@ -1,0 +1,73 @@
+"""``make fuzz FUZZ_SECONDS=600``: run the fuzz families in rounds with fresh seeds until the budget is spent.
+
+Each round is one pytest run of tests/fuzz with every family's example budget multiplied by
+``--scale``, under a new Hypothesis seed. A failing round's output (with Hypothesis's
+falsifying example and its reproduction blob) is saved under ``.fuzz/failures/``; the failing
+example itself is kept in Hypothesis's database (``.fuzz/examples``), so every later run,
+``make test`` included, replays it first. Prints the number of cases per family at the end;
+exits 1 if any round failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+STATE = REPO / ".fuzz"
+
+
+def main() -> int:
+    """Run rounds until ``--seconds`` have passed; report case counts and failures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=600)
+    parser.add_argument("--scale", type=float, default=5, help="example budget multiplier per round")
+    args = parser.parse_args()
+    STATE.mkdir(exist_ok=True)
+    (STATE / "failures").mkdir(exist_ok=True)
+    counts = STATE / "counts.json"
+    counts.unlink(missing_ok=True)
+    started, rounds, failed = time.monotonic(), 0, []
+    last = 0.0
+    while time.monotonic() - started + last < args.seconds:
+        rounds += 1
+        seed = random.randrange(1 << 32)
+        begun = time.monotonic()
+        env = {**os.environ, "FUZZ_SCALE": str(args.scale), "FUZZ_COUNTS": str(counts)}
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(REPO / "tests" / "fuzz"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ]
+        run = subprocess.run(
+            [*command, f"--hypothesis-seed={seed}"], cwd=REPO, env=env, capture_output=True, text=True
+        )
+        last = time.monotonic() - begun
+        if run.returncode != 0:
+            report = STATE / "failures" / f"round-{rounds}-seed-{seed}.txt"
+            report.write_text(run.stdout + run.stderr)
+            failed.append(report)
+            print(f"round {rounds} (seed {seed}) FAILED: {report}", flush=True)
+        else:
+            print(f"round {rounds} (seed {seed}) passed in {last:.0f} s", flush=True)
+    totals = json.loads(counts.read_text()) if counts.is_file() else {}
+    elapsed = time.monotonic() - started
+    print(f"fuzz: {rounds} rounds in {elapsed:.0f} s, {sum(totals.values())} cases")
+    for family, number in sorted(totals.items()):
+        print(f"  {family:<14} {number}")
+    print(f"failures: {len(failed)}" + "".join(f"\n  {path}" for path in failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
