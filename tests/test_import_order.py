@@ -17,7 +17,7 @@ import pytest
 SCANNER = Path(__file__).resolve().parents[1] / "scanner"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("scanner", "model", "paths", "yamldoc", "redact"),
+    ("scanner", "model", "paths", "yamldoc", "jsondoc", "redact"),
     ("iac", "policy", "privacy", "compliance"),
     ("clouds",),
     ("pipeline", "queries", "fix", "history", "sandbox"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scanner.evidence import NotAPackError, verify_pack
+from scanner.evidence import verify_pack
 
 
 @click.group("evidence")
@@ -18,11 +18,7 @@ def evidence() -> None:
 def verify(directory: str, expect_digest: str | None) -> None:
     """Exit 0 if every file matches manifest.json; 1 on any changed, missing, added or unsafe file; 2 if
     DIRECTORY is not a directory."""
-    try:
-        outcome = verify_pack(directory, expect_digest)
-    except NotAPackError as exc:
-        click.echo(f"mlscan: error: {exc}", err=True)
-        raise SystemExit(2) from exc
+    outcome = verify_pack(directory, expect_digest)  # not a directory: InputError, exit 2
     if outcome.ok:
         click.echo(f"OK: {outcome.checked} files match {directory}/manifest.json")
         return

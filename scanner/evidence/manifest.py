@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from scanner.jsondoc import JsonFileError, read_json
+from scanner.model import InputError
 
 MANIFEST = "manifest.json"
 ALGORITHM = "sha256"
@@ -131,8 +132,8 @@ def write_manifest(root: Path, header: dict[str, Any]) -> str:
     return sha256_file(path)
 
 
-class NotAPackError(ValueError):
-    """The path given to verify is not a directory (a usage error, not evidence of tampering)."""
+class NotAPackError(InputError):
+    """The path given to verify is not a directory: a usage error (exit 2), not evidence of tampering."""
 
 
 def verify_pack(root: str | Path, expect_digest: str | None = None) -> Verification:
@@ -146,7 +147,7 @@ def verify_pack(root: str | Path, expect_digest: str | None = None) -> Verificat
     root = Path(root)
     manifest_path = root / MANIFEST
     if not root.is_dir():
-        raise NotAPackError(f"{root}: no such directory (expected an evidence pack written by --evidence)")
+        raise NotAPackError(str(root), "no such directory (expected an evidence pack written by --evidence)")
     if manifest_path.is_symlink() or (manifest_path.exists() and not manifest_path.is_file()):
         return Verification(problems=(f"{manifest_path}: manifest is not a regular file",))
     try:
