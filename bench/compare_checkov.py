@@ -74,7 +74,8 @@ KNOWN_REASONS: Mapping[str, str] = {
     "(Google-managed encryption); Checkov only checks that kms_key is set",
     "CKV2_GCP_33": "Checkov accepts only VPC peering (network); a Private Service Connect endpoint is private too",
     "CKV2_AZURE_50": "CKV2_AZURE_50 combines the workspace's high_business_impact flag and its storage "
-    "account's public access; mlscan judges them as MLS-HRD-009 and MLS-NET-011",
+    "account's public access; mlscan judges them as MLS-HRD-009 (only for workspaces tagged as holding "
+    "sensitive data: untagged is unknown) and MLS-NET-011",
     "CKV2_AWS_68": "CKV2_AWS_68 only reads inline policies it can see on the notebook's role in the same "
     "module; mlscan also resolves managed-policy attachments and leaves an unresolvable role unknown",
 }

@@ -6,12 +6,14 @@ imports) so that adapters do not pay for the privacy code until they call it.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from scanner.privacy.classify import Classification, classify
 from scanner.privacy.epsilon import EpsilonError, EpsilonResult, dp_sgd_epsilon
-from scanner.privacy.names import Param
+from scanner.privacy.names import Param, normalize
 from scanner.privacy.parse import read
 from scanner.privacy.training import TrainingInputs
 
@@ -26,6 +28,31 @@ FACT_NAMES = (
 )
 
 _DP_FACT = {"dp": True, "none": False}
+_EPSILON_METRICS = frozenset(
+    {"epsilon", "eps", "ε", "final_epsilon", "spent_epsilon", "privacy_epsilon", "dp_epsilon"}
+)
+_METRIC_PREFIXES = ("train_", "training_", "validation_", "val_", "test_", "final_")
+
+
+def logged_epsilon(metrics: Mapping[str, Any]) -> tuple[str, float] | None:
+    """The ε a job logged as a final metric (Opacus ``privacy_engine.get_epsilon`` written by the job), if any.
+
+    Metric names are normalized like parameter names, with ``train:`` style prefixes dropped.
+    """
+    for name, value in metrics.items():
+        key = normalize(str(name).replace(":", "_").replace("/", "_"))
+        for prefix in _METRIC_PREFIXES:
+            if key.startswith(prefix) and key[len(prefix) :] in _EPSILON_METRICS:
+                key = key[len(prefix) :]
+        if key not in _EPSILON_METRICS:
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(number) and number > 0:
+            return str(name), number
+    return None
 
 
 def unknown_facts(reason: str) -> dict[str, Any]:
@@ -46,6 +73,10 @@ def assess(inputs: TrainingInputs, *, accountant: str = "pld") -> dict[str, Any]
     if not inputs.readable:
         return unknown_facts("the job's configuration could not be read")
     result = classify(read(inputs))
+    logged = logged_epsilon(inputs.metrics)
+    if logged is not None and result.status in ("none", "weak") and "DP is switched off" not in result.notes:
+        # A job that logs an ε ran a privacy accountant: a claim, even without readable DP parameters.
+        result = replace(result, status="claimed")
     facts: dict[str, Any] = {
         "privacy.dp": _DP_FACT.get(result.status),
         "privacy.status": result.status,
@@ -55,6 +86,8 @@ def assess(inputs: TrainingInputs, *, accountant: str = "pld") -> dict[str, Any]
         "privacy.evidence": list(result.evidence),
         "privacy.assumptions": list(result.notes),
     }
+    if logged is not None and result.status != "none":
+        facts["privacy.evidence"].append(f"metrics.{logged[0]}={logged[1]:g}")
     values = result.values
     stated_epsilon = values.get(Param.TARGET_EPSILON)
     if result.status == "dp":
@@ -75,12 +108,28 @@ def assess(inputs: TrainingInputs, *, accountant: str = "pld") -> dict[str, Any]
                 facts["privacy.assumptions"].append(
                     f"computed ε = {computed.epsilon:.2f} exceeds the stated target ε = {stated_epsilon:g}"
                 )
+            if logged is not None and abs(logged[1] - computed.epsilon) > 0.05 * computed.epsilon:
+                facts["privacy.assumptions"].append(
+                    f"the job logged ε = {logged[1]:g} ({logged[0]}); recomputed from its parameters ε = "
+                    f"{computed.epsilon:.2f}: the recomputed value is used"
+                )
             return facts
-    if result.status in ("dp", "claimed") and stated_epsilon is not None:
+    if result.status in ("dp", "claimed") and logged is not None:
+        facts["privacy.epsilon"] = logged[1]
+        facts["privacy.delta"] = values.get(Param.DELTA)
+        facts["privacy.accountant"] = "logged"
+        facts["privacy.assumptions"].append(
+            f"ε is the value the job logged as its final metric {logged[0]}, not recomputed from its parameters"
+        )
+    elif result.status in ("dp", "claimed") and stated_epsilon is not None:
         facts["privacy.epsilon"] = stated_epsilon
         facts["privacy.delta"] = values.get(Param.DELTA)
         facts["privacy.accountant"] = "stated"
         facts["privacy.assumptions"].append("ε is the job's stated target, not computed from its parameters")
+        if Param.DELTA not in values:
+            facts["privacy.assumptions"].append(
+                "the target ε is a claim at a δ the job does not state: it cannot be compared at a known δ"
+            )
     return facts
 
 

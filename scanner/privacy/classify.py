@@ -37,7 +37,11 @@ _GENERIC_RANGE = {
     Param.DATASET_SIZE: (2, float("inf")),
     Param.CLIP: (1e-9, float("inf")),
     Param.SIGMA: (1e-9, float("inf")),
+    Param.EPOCHS: (1e-9, float("inf")),
+    Param.BATCH_SIZE: (1, float("inf")),
 }
+# Shape parameters that short options (Opacus ``-n`` epochs, ``-b`` batch size) give under a generic name.
+_GENERIC_SHAPE = (Param.EPOCHS, Param.BATCH_SIZE)
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,9 @@ class _Picker:
                 )
         return chosen is not None
 
+    def has(self, param: Param, *, generic: bool) -> bool:
+        return any(o.param is param and o.generic is generic for o in self.observations)
+
     def reject_generic(self, param: Param, reason: str) -> None:
         for observation in self.observations:
             if observation.param is param and observation.generic:
@@ -138,11 +145,40 @@ class _Picker:
 _STRONG_CONTEXT = "generic name, accepted only beside a noise multiplier and a clipping norm"
 
 
+def _dp_context(reading: Reading) -> bool:
+    """Evidence beyond the names themselves that a generic σ and clipping norm are DP-SGD's.
+
+    A DP library in the image or command, a DP switch, Opacus's ``--secure-rng``, a DP-specific ε or δ,
+    or a plausible generic δ beside them (Opacus's examples: ``--sigma 1.0 -c 1.0 --delta 1e-5``).
+    """
+    if reading.libraries:
+        return True
+    for observation in reading.observations:
+        value = convert(observation.param, observation.value)
+        if observation.param in (Param.DP_ON, Param.SECURE_RNG) and value is True:
+            return True
+        if observation.param in (Param.TARGET_EPSILON, Param.DELTA) and not observation.generic:
+            return True
+        if observation.param is Param.DELTA and value is not None and 1e-15 <= value < 0.1:
+            return True
+    return False
+
+
 def classify(reading: Reading) -> Classification:
     """Classify one job's reading as dp, claimed, weak or none (``unknown`` is for unreadable jobs)."""
     picker = _Picker(reading.observations)
     strong_sigma = picker.pick(Param.SIGMA, generic=False)
     strong_clip = picker.pick(Param.CLIP, generic=False)
+    if (
+        not strong_sigma
+        and not strong_clip
+        and picker.has(Param.SIGMA, generic=True)
+        and picker.has(Param.CLIP, generic=True)
+        and _dp_context(reading)
+    ):
+        # e.g. Opacus's examples (--sigma, -c) or fsdp_llama3.py (--sigma, --max_grad_norm) beside DP context
+        strong_sigma = picker.pick(Param.SIGMA, generic=True)
+        strong_clip = picker.pick(Param.CLIP, generic=True)
     if not strong_sigma:
         if strong_clip:
             picker.pick(Param.SIGMA, generic=True)
@@ -162,9 +198,10 @@ def classify(reading: Reading) -> Classification:
                 picker.pick(param, generic=True)
             else:
                 picker.reject_generic(param, _STRONG_CONTEXT)
-    for param in Param:
-        if param not in (Param.SIGMA, Param.CLIP, Param.TARGET_EPSILON, Param.DELTA, Param.DATASET_SIZE):
-            picker.pick(param, generic=False)
+    picked_first = (Param.SIGMA, Param.CLIP, Param.TARGET_EPSILON, Param.DELTA, Param.DATASET_SIZE)
+    for param in (p for p in Param if p not in picked_first):
+        if not picker.pick(param, generic=False) and evidenced and param in _GENERIC_SHAPE:
+            picker.pick(param, generic=True)
 
     values = picker.values
     disabled = values.get(Param.DP_OFF) is True or values.get(Param.DP_ON) is False
@@ -180,7 +217,8 @@ def classify(reading: Reading) -> Classification:
         Param.TARGET_EPSILON in values or values.get(Param.DP_ON) is True or (sigma is not None and sigma > 0)
     ):
         status = "claimed"
-        if Param.CLIP in values and Param.TARGET_EPSILON in values:
+        clip_seen = Param.CLIP in values or picker.has(Param.CLIP, generic=True)
+        if clip_seen and Param.TARGET_EPSILON in values:
             picker.notes.append(
                 "clipping norm with a target ε but no noise multiplier: the library may derive σ from the target "
                 "(e.g. Opacus make_private_with_epsilon); state the noise multiplier to make DP verifiable"

@@ -7,9 +7,14 @@ rest of the privacy code speak one vocabulary (:class:`Param`), whatever
 library, cloud or configuration channel the value came from.
 
 Some names are *generic*: an optimizer's ``epsilon`` (Adam's ~1e-8), a Huber
-loss ``delta``, a bare ``c`` or ``n``, or a ``sigma`` that may be an
-augmentation's blur. They are returned with ``generic=True`` and the classifier
-accepts them only beside strong DP evidence.
+loss ``delta``, a bare ``c`` or ``n``, a ``sigma`` that may be an
+augmentation's blur, or ``max_grad_norm`` (Hugging Face Trainer's ordinary
+gradient clipping, which dp-transformers passes as 0). They are returned with
+``generic=True`` and the classifier accepts them only beside strong DP evidence
+or, for a σ and a clipping norm seen together, beside DP context (a DP library,
+Opacus's ``--secure-rng``, a DP switch). Lightning CLI prefixes
+(``--model.noise_multiplier``) are dropped; Opacus's short ``-n`` is its epochs
+and ``-b`` its batch size, TF Privacy's ``--N`` the dataset size.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class Param(str, Enum):
     DP_ON = "dp_enabled"
     DP_OFF = "dp_disabled"
     POISSON = "poisson_sampling"
+    SECURE_RNG = "secure_rng"
+    """Opacus's cryptographically secure noise: DP context, not a DP switch by itself."""
 
 
 # Normalized alias -> parameter. Generic aliases are listed separately.
@@ -45,7 +52,6 @@ _ALIASES: dict[str, Param] = {
     **dict.fromkeys(("noise_multiplier", "noise_multiplier_sigma"), Param.SIGMA),
     **dict.fromkeys(
         (
-            "max_grad_norm",
             "l2_norm_clip",
             "max_per_sample_grad_norm",
             "per_sample_max_grad_norm",
@@ -69,7 +75,14 @@ _ALIASES: dict[str, Param] = {
     "gradient_accumulation_steps": Param.GRAD_ACCUMULATION,
     **dict.fromkeys(("world_size", "num_devices"), Param.DEVICES),
     **dict.fromkeys(
-        ("dataset_size", "num_examples", "number_of_examples", "num_train_examples", "train_dataset_size"),
+        (
+            "dataset_size",
+            "num_examples",
+            "number_of_examples",
+            "num_train_examples",
+            "train_dataset_size",
+            "train_size",
+        ),
         Param.DATASET_SIZE,
     ),
     **dict.fromkeys(("sample_rate", "sampling_probability", "sampling_rate"), Param.SAMPLE_RATE),
@@ -82,6 +95,7 @@ _ALIASES: dict[str, Param] = {
     ),
     **dict.fromkeys(("disable_dp", "no_dp"), Param.DP_OFF),
     "poisson_sampling": Param.POISSON,
+    **dict.fromkeys(("secure_rng", "secure_mode"), Param.SECURE_RNG),
 }
 
 # Names that mean a DP parameter only in a DP context.
@@ -93,11 +107,17 @@ _GENERIC: dict[str, Param] = {
     "n": Param.DATASET_SIZE,
     "sigma": Param.SIGMA,
     "noise_scale": Param.SIGMA,
+    "max_grad_norm": Param.CLIP,
+    "clip": Param.CLIP,
 }
+
+# Single-dash short options as Opacus's examples define them (``-n`` epochs, ``-b`` batch size, ``-c``
+# clip); ``--N`` (TF Privacy's calculator) stays the generic dataset size.
+_SHORT: dict[str, Param] = {"-n": Param.EPOCHS, "-b": Param.BATCH_SIZE, "-c": Param.CLIP}
 
 _PREFIXES = ("sm_hp_",)
 
-BOOLEAN_PARAMS = frozenset({Param.DP_ON, Param.DP_OFF, Param.POISSON})
+BOOLEAN_PARAMS = frozenset({Param.DP_ON, Param.DP_OFF, Param.POISSON, Param.SECURE_RNG})
 """Switches: a bare flag means true."""
 TRUE_WORDS = frozenset({"", "true", "1", "yes", "y", "on", "enabled", "enable", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "off", "disabled", "disable", "f", "none"})
@@ -130,9 +150,20 @@ def normalize(key: str) -> str:
 def recognize(key: str) -> Name | None:
     """The DP parameter ``key`` names, or None when it is not a DP name.
 
-    A ``dp_`` prefix makes a generic name specific (``dp_epsilon``, ``dp_delta``, ``dp_sigma``).
+    A ``dp_`` prefix makes a generic name specific (``dp_epsilon``, ``dp_delta``, ``dp_sigma``); a
+    Lightning CLI prefix is dropped (``--model.noise_multiplier`` is ``noise_multiplier``).
     """
+    short = key.strip()
+    if short in _SHORT:
+        return Name(_SHORT[short], generic=True)
     name = normalize(key)
+    found = _lookup(name)
+    if found is None and "." in key:
+        found = _lookup(normalize(key.rsplit(".", 1)[1]))
+    return found
+
+
+def _lookup(name: str) -> Name | None:
     if name in _ALIASES:
         return Name(_ALIASES[name], generic=False)
     if name in _GENERIC:

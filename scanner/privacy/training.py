@@ -31,6 +31,9 @@ class TrainingInputs:
     """Container image URI (a DP library in it is weak evidence)."""
     origin: str = ""
     """Prefix for evidence lines, e.g. ``HyperParameters``."""
+    metrics: Mapping[str, float] = field(default_factory=dict)
+    """Final metrics the job logged (SageMaker FinalMetricDataList, Vertex trial final measurements):
+    an ε logged by the job's own accountant is read from here."""
     readable: bool = True
     """False when the job's configuration could not be read: every privacy fact is unknown."""
 

@@ -252,3 +252,34 @@ def test_malformed_shapes_never_crash(kind: str, response: Any) -> None:
     for name, value in resource.facts.items():
         assert value is None or isinstance(value, FACT_TYPES[VOCABULARY[name]["type"]]), (name, value)
     assert all(isinstance(name, str) for name in reader.list_names(kind))
+
+
+def test_training_job_final_epsilon_metric_is_read(client) -> None:
+    """A job whose ε cannot be recomputed (no dataset size) but which logged its accountant's ε."""
+    sm, stubber = client
+    stubber.add_response(
+        "describe_training_job",
+        {
+            "TrainingJobName": "dp",
+            "TrainingJobArn": f"{ARN}:training-job/dp",
+            "TrainingJobStatus": "Completed",
+            "SecondaryStatus": "Completed",
+            "CreationTime": "2026-01-01T00:00:00Z",
+            "ModelArtifacts": {"S3ModelArtifacts": "s3://out/dp/output/model.tar.gz"},
+            "AlgorithmSpecification": {"TrainingImage": "img", "TrainingInputMode": "File"},
+            "HyperParameters": {"noise_multiplier": '"1.1"', "max_per_sample_grad_norm": '"1.0"'},
+            "RoleArn": ROLE,
+            "OutputDataConfig": {"S3OutputPath": "s3://out/"},
+            "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 60},
+            "FinalMetricDataList": [
+                {"MetricName": "train:loss", "Value": 0.31, "Timestamp": "2026-01-01T01:00:00Z"},
+                {"MetricName": "train:epsilon", "Value": 2.97, "Timestamp": "2026-01-01T01:00:00Z"},
+            ],
+        },
+        {"TrainingJobName": "dp"},
+    )
+    stubber.add_response("list_tags", {"Tags": []}, {"ResourceArn": ANY})
+    job = RegionReader(sm, ctx()).read_training_job("dp")
+    assert job.facts["privacy.status"] == "dp"
+    assert (job.facts["privacy.epsilon"], job.facts["privacy.accountant"]) == (2.97, "logged")

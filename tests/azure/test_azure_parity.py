@@ -30,6 +30,7 @@ WORKSPACE_FACTS = (
     "encryption.cmk",
     "workspace.hbi",
     "identity.default",
+    "identity.user_assigned",
     "identity.overprivileged",
 )
 COMPUTE_FACTS = (

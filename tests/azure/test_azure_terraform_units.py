@@ -49,7 +49,8 @@ def test_omitted_workspace_settings_take_the_provider_defaults():
     assert ws.facts["encryption.cmk"] is False
     assert ws.facts["workspace.hbi"] is False
     assert ws.facts["network.private"] is False
-    assert ws.facts["identity.default"] is True
+    # its system-assigned identity is its own (not a shared platform identity); a user-assigned one is hardening
+    assert ws.facts["identity.default"] is False and ws.facts["identity.user_assigned"] is False
     assert ws.source.line == 1
 
 

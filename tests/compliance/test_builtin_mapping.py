@@ -78,3 +78,20 @@ def test_inference_attacks_are_evidenced_by_privacy_policies() -> None:
     assert (
         atlas["AML.M0004"].policies == ()
     )  # query rate limits are not visible in configuration: not assessed
+
+
+SEEDED = ("pci-dss-v4.0", "gdpr", "iso-27001-2022")
+
+
+@pytest.mark.parametrize("framework_id", SEEDED)
+def test_seeded_frameworks_map_every_policy_or_say_why_not(framework_id: str) -> None:
+    fw = framework(framework_id)
+    mapped, exempt = fw.policy_ids(), {pid for pid, _ in fw.not_applicable}
+    assert not mapped & exempt
+    assert set(builtin_policies()) - mapped - exempt == set(), f"{framework_id} leaves policies unmapped"
+    assert all(len(reason) > 40 for _, reason in fw.not_applicable)
+
+
+def test_gdpr_maps_the_articles_the_seeds_name() -> None:
+    ids = {c.id for c in framework("gdpr").controls if c.policies}
+    assert {"Art. 5(1)(f)", "Art. 25(1)", "Art. 32(1)(a)", "Art. 35(7)(c)"} <= ids

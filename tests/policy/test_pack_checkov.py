@@ -50,10 +50,21 @@ def test_mlscan_never_passes_what_checkov_fails(rows: list) -> None:
     assert lenient == []
 
 
+# CKV2_AZURE_50 fails every workspace; MLS-HRD-009 applies only to workspaces holding sensitive data, so an
+# untagged workspace whose storage account is not in the configuration is unknown there (never a pass).
+CONDITIONAL = {"CKV2_AZURE_50"}
+
+
 def test_checkov_failures_are_mostly_covered(rows: list) -> None:
-    failed = [r for r in rows if r.checkov == "failed"]
+    failed = [r for r in rows if r.checkov == "failed" and r.check_id not in CONDITIONAL]
     covered = [r for r in failed if r.mlscan == "fail"]
     assert len(covered) / len(failed) >= 0.9
+
+
+def test_conditional_checks_are_failed_or_unknown_never_passed(rows: list) -> None:
+    conditional = [r for r in rows if r.check_id in CONDITIONAL]
+    assert conditional
+    assert {r.mlscan for r in conditional} <= {"fail", "unknown"}
 
 
 def test_omitted_direct_internet_access_is_the_known_disagreement(rows: list) -> None:

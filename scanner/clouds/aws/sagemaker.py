@@ -233,7 +233,19 @@ def training_inputs(job: Mapping[str, Any], tags: Mapping[str, str]) -> Training
         tags=dict(tags),
         image=image if isinstance(image, str) else None,
         origin="HyperParameters",
+        metrics=final_metrics(job.get("FinalMetricDataList")),
     )
+
+
+def final_metrics(data: Any) -> dict[str, float]:
+    """FinalMetricDataList ([{MetricName, Value, Timestamp}]) as name → value (an ε may be logged there)."""
+    metrics: dict[str, float] = {}
+    for item in data if isinstance(data, list) else ():
+        if isinstance(item, Mapping) and isinstance(item.get("MetricName"), str):
+            value = item.get("Value")
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                metrics[item["MetricName"]] = float(value)
+    return metrics
 
 
 def _served_model_names(config: Mapping[str, Any] | None) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
-from scanner.clouds.azure.tf_identity import grants_for, identity_keys, primary_is_default
+from scanner.clouds.azure.tf_identity import grants_for, identity_keys, primary_is_user_assigned
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.iac.graph import TfIndex
 from scanner.iac.plan_loader import KNOWN_AFTER_APPLY
@@ -26,6 +26,9 @@ from scanner.model import Resource
 
 _ENDPOINT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
 _DEPLOYMENT_TYPE = f"{_ENDPOINT_TYPE}/deployments"
+AZAPI_TYPES = frozenset({_ENDPOINT_TYPE, _DEPLOYMENT_TYPE})
+"""The Microsoft.MachineLearningServices types (lower case) whose azapi_resource blocks are mapped
+(deployments are merged into their endpoint)."""
 
 
 def _resource(
@@ -112,8 +115,10 @@ def map_workspace(tf: TfResource, index: TfIndex) -> list[Resource]:
         private_endpoint=_private_endpoint(tf, index),
     )
     facts["storage.public"] = _storage_public(tf, index)
-    identity, keys = _identity(tf, index, primary_is_default(attrs))
+    # A workspace's system-assigned identity is its own, not one shared with other workloads.
+    identity, keys = _identity(tf, index, False)
     facts.update(identity)
+    facts["identity.user_assigned"] = primary_is_user_assigned(attrs)
     return [_resource(tf, "workspace", facts, links=keys)]
 
 

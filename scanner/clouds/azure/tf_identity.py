@@ -97,7 +97,6 @@ def grants_for(tf: TfResource, keys: list[str], index: TfIndex) -> list[Grant]:
     return grants
 
 
-def primary_is_default(attrs: Mapping[str, Any]) -> bool | None:
-    """A workspace without ``primary_user_assigned_identity`` runs as its system-assigned identity."""
-    value = is_set(attrs.get("primary_user_assigned_identity"))
-    return None if value is None else not value
+def primary_is_user_assigned(attrs: Mapping[str, Any]) -> bool | None:
+    """The workspace names a ``primary_user_assigned_identity`` (else it runs as its system-assigned one)."""
+    return is_set(attrs.get("primary_user_assigned_identity"))

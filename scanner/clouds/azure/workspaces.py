@@ -110,9 +110,10 @@ def workspace_resource(
             principals,
             ctx.grants,
             principal_label=identity_label(getattr(model, "identity", None)),
-            default=not getattr(model, "primary_user_assigned_identity", None),
+            default=False,  # its system-assigned identity is its own, not a shared platform identity
         )
     )
+    facts["identity.user_assigned"] = bool(getattr(model, "primary_user_assigned_identity", None))
     facts["data.sensitivity"] = fc.sensitivity(ctx.tags)
     return ctx.resource(
         "workspace",
