@@ -18,7 +18,7 @@ from scanner.cli.outputs import output_options
 from scanner.cli.policy_options import policy_options
 from scanner.report.formats import ALL_FORMATS
 
-DEMO_FORMATS = ("console", "json", "html", "markdown", "sarif", "junit", "csv", "ocsf")
+DEMO_FORMATS = ("console", "json", "html", "markdown", "sarif", "junit", "csv", "ocsf", "asff")
 
 
 @click.command()

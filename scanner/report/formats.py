@@ -43,6 +43,7 @@ FILE_FORMATS: dict[str, FileFormat] = {
         FileFormat("junit", "mlscan.junit.xml", "scanner.report.junit:render_junit"),
         FileFormat("csv", "mlscan.csv", "scanner.report.csv_report:render_csv"),
         FileFormat("ocsf", "mlscan.ocsf.json", "scanner.report.ocsf:render_ocsf", is_json=True),
+        FileFormat("asff", "mlscan.asff.json", "scanner.report.asff:render_asff", is_json=True),
     )
 }
 ALL_FORMATS: tuple[str, ...] = ("console", *FILE_FORMATS)
