@@ -14,3 +14,21 @@ REPOSITORY = "https://github.com/mlscan/mlscan"
 def install_hint(extra: str) -> str:
     """The pip command that adds an extra (``aws``, ``privacy``...), for 'not installed' messages."""
     return f'pip install "mlscan[{extra}] @ git+{REPOSITORY}"'
+
+
+EXTRA_OF_MODULE = {
+    "boto3": "aws",
+    "botocore": "aws",
+    "azure": "azure",
+    "google": "gcp",
+    "dp_accounting": "privacy",
+    "moto": "sandbox",
+    "flask": "sandbox",
+    "flask_cors": "sandbox",
+}
+"""Top-level module → the extra that installs it, so a missing SDK names the right install."""
+
+
+def extra_for(module: str | None) -> str | None:
+    """The extra that provides ``module`` (a dotted name as ``ModuleNotFoundError.name`` gives it)."""
+    return EXTRA_OF_MODULE.get((module or "").split(".")[0])

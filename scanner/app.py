@@ -58,6 +58,8 @@ class OutputOptions:
     """Extra framework directories (``--frameworks DIR``), added to the built-in ones."""
     policy_dirs: tuple[str, ...] = ()
     """User policy directories, recorded in the evidence pack (set by the scan commands)."""
+    strict: bool = False
+    """``--strict``: any scan error (one unreadable file, one denied region) makes the exit code 2."""
 
     @property
     def shows_console(self) -> bool:
@@ -135,9 +137,14 @@ def scan_and_finish(
         started_at=request.started_at,
     )
     finished = finish(result, options)
+    where = ", ".join(request.targets) or "scan"
     if not result.resources and sources and all(source.errors for source in sources):
-        where = ", ".join(request.targets) or "scan"
         return replace(finished, input_error=InputError(where, "nothing could be scanned (see errors above)"))
+    if options.strict and finished.result.errors and finished.input_error is None:
+        count = len(finished.result.errors)
+        return replace(
+            finished, input_error=InputError(where, f"{count} scan error(s) and --strict (see above)")
+        )
     return finished
 
 
@@ -147,8 +154,11 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
     result, expired, notes = _accept_risks(result, options)
 
     framework_set = load_frameworks(options.frameworks)
-    if framework_set.errors:
+    framework_error = None
+    if framework_set.errors:  # an invalid --frameworks file is an input error: exit 2 once all is shown
         result = replace(result, errors=result.errors + framework_set.errors)
+        first = framework_set.errors[0]
+        framework_error = InputError(first.where, f"invalid framework file: {first.reason}")
     frameworks = tuple(roll_up_all(framework_set.frameworks, result.findings))
     ctx = ReportContext(
         result, list(frameworks), Path(options.template_dir) if options.template_dir else None
@@ -176,6 +186,7 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
         written=tuple(written),
         notes=tuple(notes),
         decision=decide(result, options.fail_on, expired),
+        input_error=framework_error,
     )
 
 

@@ -3,7 +3,9 @@
 Subcommands live one per module and are imported only when invoked, so that
 ``mlscan iac`` never pays for a cloud SDK import. Exit codes are decided in two
 places only: the gate (0/1, ``scanner.gate.decide``) and :meth:`LazyGroup.invoke`
-here, the one handler that turns an :class:`~scanner.model.InputError` into exit 2.
+here, the one handler that turns an :class:`~scanner.model.InputError` (or a missing
+extra) into exit 2 and any other exception, a bug, into exit 3 with one line naming
+what failed (``--debug`` prints the traceback). An unexpected exception never exits 0 or 1.
 Nothing outside ``scanner/cli`` imports this package.
 """
 
@@ -11,14 +13,19 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
+import sys
+import traceback
 
 import click
 
-from scanner import __version__
+from scanner import __version__, extra_for, install_hint
 from scanner.model import InputError
 
 INPUT_ERROR = 2
 """Exit code of a usage or input error (click uses 2 for its own option errors too)."""
+INTERNAL_ERROR = 3
+"""Exit code of a bug: an exception nobody expected. Never 0 or 1, which a gate would read as a verdict."""
 
 # name -> "module:attribute" of the click command implementing it.
 COMMANDS: dict[str, str] = {
@@ -55,6 +62,14 @@ class LazyGroup(click.Group):
 
         return configure(getattr(module, attribute), (cmd_name,))
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Accept ``--debug`` anywhere on the line (``mlscan iac . --debug`` too), or MLSCAN_DEBUG=1."""
+        end = args.index("--") if "--" in args else len(args)
+        debug = "--debug" in args[:end] or os.environ.get("MLSCAN_DEBUG", "") not in ("", "0")
+        ctx.meta["mlscan.debug"] = debug
+        kept = [a for a in args[:end] if a != "--debug"] + args[end:]
+        return super().parse_args(ctx, kept)
+
     def invoke(self, ctx: click.Context) -> object:
         """Run the subcommand; the one place where an input error becomes a one-line message and exit 2."""
         try:
@@ -62,6 +77,42 @@ class LazyGroup(click.Group):
         except InputError as exc:
             click.echo(f"mlscan: error: {exc}", err=True)
             raise SystemExit(INPUT_ERROR) from exc
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except ModuleNotFoundError as exc:
+            extra = extra_for(exc.name)
+            if extra is None:
+                _internal_error(ctx, exc)
+            command = ctx.invoked_subcommand or "this command"
+            click.echo(
+                f"mlscan: error: mlscan {command} needs the {extra} extra ({exc.name} is not installed): "
+                f"{install_hint(extra)}",
+                err=True,
+            )
+            raise SystemExit(INPUT_ERROR) from exc
+        except Exception as exc:  # noqa: BLE001 - the one place a bug becomes exit 3, not a verdict
+            _internal_error(ctx, exc)
+
+
+def _internal_error(ctx: click.Context, exc: BaseException) -> None:
+    """One line naming what failed and where in mlscan (the traceback with ``--debug``); exit 3."""
+    if ctx.meta.get("mlscan.debug"):
+        traceback.print_exception(exc, file=sys.stderr)
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if "/scanner/" in f.filename.replace("\\", "/")
+    ]
+    where = ""
+    if frames:
+        frame = frames[-1]
+        module = frame.filename.replace("\\", "/").rsplit("/scanner/", 1)[-1]
+        where = f" in scanner/{module}:{frame.lineno} ({frame.name})"
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    hint = "" if ctx.meta.get("mlscan.debug") else "; run with --debug for the traceback"
+    click.echo(
+        f"mlscan: internal error (a bug, please report it): {type(exc).__name__}: {message}{where}{hint}",
+        err=True,
+    )
+    raise SystemExit(INTERNAL_ERROR) from exc
 
 
 def _available(name: str) -> bool:
@@ -71,13 +122,17 @@ def _available(name: str) -> bool:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mlscan")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="On an internal error (exit 3), print the full traceback.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """mlscan: compliance scanner for ML services (SageMaker, Azure ML, Vertex AI), live and in Terraform.
 
-    Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
-    2 usage or input errors that stopped the scan.
+    Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings (or an
+    expired waiver); 2 usage or input errors (or, with --strict, any scan error);
+    3 an internal error (a bug; --debug prints the traceback).
 
     Every option can also be set in .mlscan.yaml (found upward from the working
     directory, or --config FILE) or as MLSCAN_<OPTION>; the command line wins over the
     environment, which wins over the file.
     """
+    ctx.meta["mlscan.debug"] = ctx.meta.get("mlscan.debug") or debug

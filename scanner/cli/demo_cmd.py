@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from scanner.app import DEFAULT_OUTPUT_DIR, OutputOptions
 from scanner.cli.outputs import output_options
@@ -65,5 +66,5 @@ def demo(terraform_paths: tuple[str, ...], **kwargs: object) -> None:
         console=console,
         adjust_outputs=demo_outputs,
     )
-    console.print(f"reports written to {report_dir}/", highlight=False)
+    console.print(f"reports written to {escape(str(report_dir))}/", highlight=False)
     sys.exit(code)

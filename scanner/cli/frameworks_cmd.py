@@ -6,6 +6,7 @@ import json
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from scanner.compliance import FrameworkSet, load_frameworks
@@ -56,7 +57,7 @@ def list_frameworks(framework_dirs: tuple[str, ...], as_json: bool) -> None:
             table.add_column(column)
         for row in rows:
             table.add_row(
-                *(str(row[c]) for c in ("id", "name", "version", "controls", "automated", "policies"))
+                *(escape(str(row[c])) for c in ("id", "name", "version", "controls", "automated", "policies"))
             )
         Console().print(table)
     raise SystemExit(2 if loaded.errors else 0)
@@ -80,11 +81,15 @@ def show_framework(name: str, framework_dirs: tuple[str, ...], as_json: bool) ->
         document = {"id": fw.id, "name": fw.name, "version": fw.version, "controls": controls}
         click.echo(json.dumps({**document, "not_applicable": exempt}, indent=2))
         return
-    table = Table(title=f"{fw.name} {fw.version}", caption=fw.description or None)
+    table = Table(title=escape(f"{fw.name} {fw.version}"), caption=escape(fw.description) or None)
     for column in ("control", "title", "policies"):
         table.add_column(column, overflow="fold")
     for c in fw.controls:
-        table.add_row(c.id, c.title, ", ".join(c.policies) or "[dim](not assessed: no automated policy)[/]")
+        table.add_row(
+            escape(c.id),
+            escape(c.title),
+            escape(", ".join(c.policies)) or "[dim](not assessed: no automated policy)[/]",
+        )
     for pid, reason in fw.not_applicable:
-        table.add_row("[dim]n/a[/]", f"{pid} is not mapped: {reason}", "")
+        table.add_row("[dim]n/a[/]", escape(f"{pid} is not mapped: {reason}"), "")
     Console().print(table)

@@ -92,6 +92,11 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 help="Extra compliance framework YAML files or directories (repeatable).",
             ),
             click.option("--quiet", "-q", is_flag=True, help="No progress bar and no console table."),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Exit 2 when any input could not be read (a bad file, a denied region), after reporting.",
+            ),
         ]
         for decorator in reversed(decorators):
             cmd = decorator(cmd)
@@ -108,6 +113,7 @@ def collect(kwargs: dict[str, Any]) -> OutputOptions:
         output_dir=kwargs.pop("output_dir", None),
         fail_on=kwargs.pop("fail_on", "high"),
         quiet=kwargs.pop("quiet", False),
+        strict=kwargs.pop("strict", False),
         template_dir=kwargs.pop("template_dir", None),
         baseline=kwargs.pop("baseline", None),
         create_baseline=kwargs.pop("create_baseline", None),

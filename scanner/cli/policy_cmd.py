@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from scanner.paths import policies_dir
@@ -50,7 +51,7 @@ def list_policies(policy_dirs: tuple[str, ...], output_format: str) -> None:
         table.add_column(column)
     for p in policy_set.policies:
         scope = ",".join(p.kinds) + (f" ({','.join(p.providers)})" if p.providers else "")
-        table.add_row(p.id, p.severity.value, p.category, scope, p.title)
+        table.add_row(escape(p.id), p.severity.value, p.category, escape(scope), escape(p.title))
     Console().print(table)
     _report_errors(policy_set.errors)
 

@@ -65,6 +65,11 @@ def collect_policies(kwargs: dict[str, Any]) -> tuple[PolicySet, dict[str, objec
         min_severity=kwargs.pop("min_severity"),
     )
     policy_set = load_policies(kwargs.pop("policy_dirs"), builtin=not kwargs.pop("no_builtin"))
+    if policy_set.errors:  # an invalid or missing policy file is an input error (exit 2), each one shown
+        *others, last = policy_set.errors
+        for error in others:
+            click.echo(f"mlscan: error: {error.where}: {error.reason}", err=True)
+        raise InputError(last.where, last.reason)
     try:
         parameters = parse_parameters(kwargs.pop("params"))
     except ValueError as exc:

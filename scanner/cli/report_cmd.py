@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -10,6 +9,7 @@ from rich.console import Console
 
 from scanner.app import finish
 from scanner.cli.outputs import collect, output_options, present
+from scanner.jsondoc import JsonFileError, read_json
 from scanner.model import InputError, ScanResult
 from scanner.report.json_contract import result_from_dict
 
@@ -31,10 +31,15 @@ def report(results: str, **kwargs: Any) -> None:
 def load_results(path: str) -> ScanResult:
     """A saved JSON result as a ScanResult; :class:`InputError` (exit 2) naming file and line when it is not one."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = read_json(path)
+    except JsonFileError as exc:
+        raise InputError(exc.where, exc.reason) from exc
+    tool = data.get("tool") if isinstance(data, dict) else None
+    if not isinstance(tool, dict) or tool.get("name") != "mlscan" or "schema_version" not in data:
+        raise InputError(
+            path, "not an mlscan JSON result (write one with --format json; SARIF and others are outputs)"
+        )
+    try:
         return result_from_dict(data)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}", f"not valid JSON: {exc.msg}") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(path, f"not an mlscan JSON result: {exc!r}") from exc

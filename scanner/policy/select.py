@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from scanner.model import Severity
+from scanner.model import InputError, Severity
 from scanner.policy.model import Policy, PolicySet
 
 
@@ -33,8 +33,23 @@ class Selection:
 
 
 def select(policy_set: PolicySet, selection: Selection) -> PolicySet:
-    """The policies the selection keeps (load errors carried along)."""
-    return PolicySet(tuple(p for p in policy_set.policies if selection.keeps(p)), policy_set.errors)
+    """The policies the selection keeps (load errors carried along).
+
+    A ``--policy`` / ``--skip-policy`` id or glob that matches no loaded policy, or a selection
+    that leaves nothing to run, is an :class:`InputError`: a typo must never scan with no policy
+    and report "all clear".
+    """
+    ids = [p.id for p in policy_set.policies]
+    for option, patterns in (("--policy", selection.include), ("--skip-policy", selection.skip)):
+        for pattern in patterns:
+            if not any(fnmatchcase(policy_id, pattern) for policy_id in ids):
+                raise InputError(option, f"{pattern!r} matches no policy (mlscan policy list shows the ids)")
+    kept = tuple(p for p in policy_set.policies if selection.keeps(p))
+    if not kept:
+        raise InputError(
+            "policy selection", "no policy is left to run (check --policy, --category, --severity)"
+        )
+    return PolicySet(kept, policy_set.errors)
 
 
 def parse_parameters(pairs: Sequence[str]) -> dict[str, object]:

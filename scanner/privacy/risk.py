@@ -290,6 +290,7 @@ _LEVEL_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low"
 
 def render_risk_table(summaries: Sequence[RiskSummary], console: Console) -> None:
     """Print the per-endpoint risk, worst first, one factor per line."""
+    from rich.markup import escape
     from rich.table import Table
 
     if not summaries:
@@ -308,9 +309,9 @@ def render_risk_table(summaries: Sequence[RiskSummary], console: Console) -> Non
         table.add_row(
             f"[{_LEVEL_STYLE.get(s.level, '')}]{s.level}[/]",
             f"{s.score:g}",
-            f"{s.provider}:{s.endpoint_name}",
-            s.sensitivity or "?",
-            privacy,
-            "\n".join(s.factors),
+            escape(f"{s.provider}:{s.endpoint_name}"),
+            escape(s.sensitivity or "?"),
+            escape(privacy),
+            escape("\n".join(s.factors)),
         )
     console.print(table)

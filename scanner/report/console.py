@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from scanner.model import Finding, ScanResult, Status
@@ -43,15 +44,15 @@ def render_console(result: ScanResult, console: Console, *, show_passed: bool = 
             table.add_row(
                 f.severity.value,
                 f"[{_STATUS_STYLE.get(f.status.value, '')}]{status}[/]",
-                f.policy_id,
-                f"{f.provider}:{f.resource_kind} {f.resource_name}",
-                str(f.source),
-                f.message,
+                escape(f.policy_id),
+                escape(f"{f.provider}:{f.resource_kind} {f.resource_name}"),
+                escape(str(f.source)),
+                escape(f.message),
             )
         console.print(table)
     _render_privacy_risk(result, console)
     for error in result.errors:
-        console.print(f"[magenta]error[/] {error.where}: {error.reason}", markup=True, highlight=False)
+        console.print(f"[magenta]error[/] {escape(error.where)}: {escape(error.reason)}", highlight=False)
     s = summarize(result)
     st = s["by_status"]
     console.print(
@@ -78,12 +79,12 @@ def _render_by_policy(findings: list[Finding], console: Console) -> None:
         count = Counter("suppressed" if f.suppressed else f.status.value for f in items)
         table.add_row(
             first.severity.value,
-            policy_id,
+            escape(policy_id),
             f"[bold red]{count['fail']}[/]" if count["fail"] else "0",
             str(count["unknown"] + count["error"]),
             str(count["suppressed"]),
-            first.title,
-            f"{first.provider}:{first.resource_kind} {first.resource_name}",
+            escape(first.title),
+            escape(f"{first.provider}:{first.resource_kind} {first.resource_name}"),
         )
     console.print(table)
 
@@ -107,7 +108,7 @@ def render_compliance_summary(frameworks: Sequence[FrameworkResult], console: Co
         if c["fail"] + c["unknown"] + c["pass"] == 0:
             continue
         console.print(
-            f"{fr.framework.name} {fr.framework.version}: {c['fail']} fail, {c['unknown']} unknown, "
+            f"{escape(fr.framework.name)} {escape(fr.framework.version)}: {c['fail']} fail, {c['unknown']} unknown, "
             f"{c['pass']} pass, {c['not_assessed']} not assessed",
             highlight=False,
         )

@@ -47,6 +47,7 @@ def summarize(result: ScanResult) -> dict[str, Any]:
         "failing_by_severity": {s.value: failing.get(s.value, 0) for s in Severity},
         "suppressed": sum(1 for f in result.findings if f.suppressed),
         "errors": len(result.errors),
+        "complete": not result.errors,
     }
 
 

@@ -141,7 +141,8 @@ def _relative_uri(file: str, base: Path) -> str:
 
 
 def _invocation(ctx: ReportContext) -> dict[str, Any]:
-    invocation: dict[str, Any] = {"executionSuccessful": True}
+    # A scan that could not read some input did not run successfully, whatever it found elsewhere.
+    invocation: dict[str, Any] = {"executionSuccessful": not ctx.result.errors}
     if ctx.result.command:
         invocation["commandLine"] = ctx.result.command
     if ctx.result.started_at:

@@ -194,4 +194,4 @@ def test_cli_evidence_pack_from_saved_result(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("[")
     bad = CliRunner().invoke(main, ["evidence", "pack", str(broken), str(tmp_path / "p2")])
-    assert bad.exit_code == 2 and f"{broken}:1: not valid JSON" in bad.stderr
+    assert bad.exit_code == 2 and f"{broken}:1: invalid JSON" in bad.stderr

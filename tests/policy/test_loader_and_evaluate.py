@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from scanner.model import Resource, Source, Status, Suppression
+import pytest
+
+from scanner.model import InputError, Resource, Source, Status, Suppression
 from scanner.policy.evaluate import evaluate_all
 from scanner.policy.examples import run_examples
 from scanner.policy.loader import load_policies, load_policy_file
@@ -132,7 +134,13 @@ def test_selection_by_glob_category_and_severity(tmp_path):
     _write(tmp_path, "p.yaml", GOOD)
     policy_set = load_policies([tmp_path], builtin=False)
     assert select(policy_set, Selection(include=("TEST-ENC-*",))).policies
-    assert not select(policy_set, Selection(skip=("TEST-*",))).policies
-    assert not select(policy_set, Selection(categories=("network",))).policies
-    assert not select(policy_set, Selection(min_severity="critical")).policies
+    for empty in (
+        Selection(skip=("TEST-*",)),
+        Selection(categories=("network",)),
+        Selection(min_severity="critical"),
+    ):
+        with pytest.raises(InputError, match="no policy is left to run"):  # never a scan with no policy
+            select(policy_set, empty)
+    with pytest.raises(InputError, match="'NOPE-1' matches no policy"):
+        select(policy_set, Selection(include=("NOPE-1",)))
     assert select(policy_set, Selection(min_severity="medium")).policies

@@ -154,7 +154,7 @@ def test_report_rejects_bad_json_with_location(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"findings": [\n  oops]}')
     run = CliRunner().invoke(main, ["report", str(bad)])
-    assert run.exit_code == 2 and f"{bad}:2: not valid JSON" in run.stderr
+    assert run.exit_code == 2 and f"{bad}:2: invalid JSON" in run.stderr
     wrong = tmp_path / "wrong.json"
     wrong.write_text('{"findings": [{"policy_id": "x"}]}')
     run = CliRunner().invoke(main, ["report", str(wrong)])
