@@ -74,6 +74,11 @@ class Source:
     file: str | None = None
     line: int | None = None
     address: str | None = None
+    column: int | None = None
+    """1-based start column (HCL attributes: the attribute's own range)."""
+    end_line: int | None = None
+    end_column: int | None = None
+    """End of the range, exclusive, when known (SARIF ``region``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: only the fields that are set."""
@@ -85,6 +90,53 @@ class Source:
         if self.file and self.address:
             return f"{self.file} ({self.address})"
         return self.file or self.address or self.kind
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one fact's value came from, so a finding can point at the line that decided it.
+
+    ``kind``: ``attribute`` (set in HCL; ``location`` is the attribute's range), ``default``
+    (the attribute is omitted and the provider default decided), ``plan`` (a planned value), or
+    ``block`` (derived from the block as a whole; ``location`` is the block).
+    """
+
+    kind: str
+    attribute: str | None = None
+    """The Terraform attribute path, e.g. ``direct_internet_access``."""
+    location: Source | None = None
+    via: tuple[str, ...] = ()
+    """The variables, locals, tfvars and module inputs the value went through, each ``name: where``."""
+    default: str | None = None
+    """The provider default that applies when the attribute is omitted."""
+    detail: str = ""
+    """One line for people, e.g. ``direct_internet_access omitted: AWS default Enabled``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: only the fields that are set."""
+        data: dict[str, Any] = {"kind": self.kind, "detail": self.detail}
+        if self.attribute:
+            data["attribute"] = self.attribute
+        if self.location is not None:
+            data["location"] = self.location.to_dict()
+        if self.via:
+            data["via"] = list(self.via)
+        if self.default is not None:
+            data["default"] = self.default
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Provenance:
+        """Inverse of :meth:`to_dict`."""
+        location = data.get("location")
+        return cls(
+            kind=data["kind"],
+            attribute=data.get("attribute"),
+            location=Source(**location) if location else None,
+            via=tuple(data.get("via", ())),
+            default=data.get("default"),
+            detail=data.get("detail", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -134,6 +186,8 @@ class Resource:
     """The provider's type name (e.g. ``aws_sagemaker_endpoint`` or ``AWS::SageMaker::Endpoint``)."""
     suppressions: tuple[Suppression, ...] = ()
     """Inline suppressions found in the source (Terraform ``# mlscan:skip=``)."""
+    provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    """Fact name → where its value came from (Terraform sources; empty when not tracked)."""
 
     def fact(self, name: str) -> Any:
         """The value of fact ``name``, or None when unknown."""
@@ -159,6 +213,8 @@ class Finding:
     """The keys the policy read and the values it saw."""
     suppressed: Suppression | None = None
     remediation: str | None = None
+    provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    """Evidence key (``facts.x``) → where that fact's value came from, for the facts that have one."""
 
     @property
     def failing(self) -> bool:

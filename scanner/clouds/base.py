@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from scanner.iac.provenance import fact_provenance
 from scanner.iac.values import display
 from scanner.model import Resource, ScanError
 
@@ -101,6 +102,7 @@ def resource_from_tf(
         links=tuple(links),
         resource_type=tf.type,
         suppressions=tf.suppressions,
+        provenance=fact_provenance(tf, facts),
     )
 
 

@@ -35,6 +35,16 @@ class Pending:
     source: bytes
     where: str
     """``file:line`` of the declaration, for cycle errors."""
+    label: str = ""
+    """How provenance names it: ``default at f:3:13``, ``tfvars f:1:1``, ``local at f:12:3``."""
+
+
+@dataclass(frozen=True)
+class Provided:
+    """A value already resolved elsewhere (a module input resolved in its caller's scope)."""
+
+    value: Any
+    label: str
 
 
 @dataclass
@@ -46,6 +56,8 @@ class Scope:
     locals: dict[str, Pending] = field(default_factory=dict)
     errors: list[ScanError] = field(default_factory=list)
     """Where self-referencing variables and locals are reported."""
+    trace: list[str] | None = None
+    """When a list, every variable and local an evaluation reads is appended (``var.x = <label>``)."""
     _resolving: list[str] = field(default_factory=list)
     _resolved: dict[str, Any] = field(default_factory=dict)
 
@@ -62,8 +74,14 @@ class Scope:
         return self._value(f"local.{name}", self.locals[name])
 
     def _value(self, key: str, value: Any) -> Any:
+        if isinstance(value, Provided):
+            if self.trace is not None:
+                self.trace.append(f"{key} = {value.label}")
+            return value.value
         if not isinstance(value, Pending):
             return value
+        if self.trace is not None:
+            self.trace.append(f"{key} = {value.label}")
         if key in self._resolved:
             return self._resolved[key]
         if key in self._resolving:

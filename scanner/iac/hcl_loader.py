@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from scanner.iac.expressions import Pending, Scope, evaluate, references_in
-from scanner.iac.hcl_syntax import Block, HclDocument, parse_hcl
-from scanner.iac.types import TfResource
+from scanner.iac.hcl_syntax import Attribute, Block, HclDocument, parse_hcl
+from scanner.iac.types import AttributeOrigin, TfResource
 from scanner.iac.values import Unknown
 from scanner.model import ScanError, Source, Suppression
 
@@ -136,22 +136,30 @@ def module_scope(
     for document in parsed:
         for block in document.body.blocks:
             if block.type == "variable" and block.labels and "default" in block.attributes:
-                scope.variables[block.labels[0]] = _pending(document, block.attributes["default"])
+                scope.variables[block.labels[0]] = _pending(
+                    document, block.attributes["default"], "default at"
+                )
             elif block.type == "locals":
-                scope.locals.update({name: _pending(document, a) for name, a in block.attributes.items()})
+                scope.locals.update(
+                    {name: _pending(document, a, "local at") for name, a in block.attributes.items()}
+                )
     for path in tfvars:
         try:
             document = parse(path)
         except HclError as exc:
             errors.append(exc.to_scan_error())
             continue
-        scope.variables.update({name: _pending(document, a) for name, a in document.body.attributes.items()})
+        scope.variables.update(
+            {name: _pending(document, a, "tfvars") for name, a in document.body.attributes.items()}
+        )
     scope.variables.update(inputs or {})
     return scope
 
 
-def _pending(document: HclDocument, attribute: Any) -> Pending:
-    return Pending(attribute.node, document.source, f"{document.path}:{attribute.span.start_line}")
+def _pending(document: HclDocument, attribute: Attribute, label: str) -> Pending:
+    span = attribute.span
+    where = f"{document.path}:{span.start_line}"
+    return Pending(attribute.node, document.source, where, f"{label} {where}:{span.start_column}")
 
 
 def _build(
@@ -165,7 +173,8 @@ def _build(
         count = _attribute(document, block, "count", scope)
         if count == 0 or count is False:
             return None
-        attrs = materialize(block, document.source, scope)
+        origins: dict[str, AttributeOrigin] = {}
+        attrs = materialize(block, document.source, scope, origins)
         references = references_of(block, document.source)
     except RecursionError:
         errors.append(
@@ -184,6 +193,7 @@ def _build(
         module=prefix,
         suppressions=tuple(_skips(block.comments, where, errors)),
         references=tuple(sorted(references)),
+        origins=origins,
     )
 
 
@@ -192,30 +202,58 @@ def _attribute(document: HclDocument, block: Block, name: str, scope: Scope) -> 
     return evaluate(attribute.node, document.source, scope) if attribute is not None else None
 
 
-def materialize(block: Block, source: bytes, scope: Scope) -> dict[str, Any]:
+def materialize(
+    block: Block,
+    source: bytes,
+    scope: Scope,
+    origins: dict[str, AttributeOrigin] | None = None,
+    path: str = "",
+) -> dict[str, Any]:
     """Resolve a block body: attributes evaluated, nested blocks as lists of dicts (as plans give them);
-    ``dynamic "x"`` blocks become blocks when for_each resolves, else Unknown."""
-    attrs: dict[str, Any] = {name: evaluate(a.node, source, scope) for name, a in block.attributes.items()}
+    ``dynamic "x"`` blocks become blocks when for_each resolves, else Unknown.
+
+    With ``origins``, every attribute and nested block records where it is written and which
+    variables and locals fed it, under its path (``a``, ``block.a``, ``block[1].a``)."""
+    attrs: dict[str, Any] = {}
+    for name, attribute in block.attributes.items():
+        if origins is None:
+            attrs[name] = evaluate(attribute.node, source, scope)
+            continue
+        scope.trace = []
+        try:
+            attrs[name] = evaluate(attribute.node, source, scope)
+            origins[path + name] = AttributeOrigin(attribute.span, tuple(dict.fromkeys(scope.trace)))
+        finally:
+            scope.trace = None
     for nested in block.blocks:
         if nested.type == "dynamic" and nested.labels:
-            attrs[nested.labels[0]] = _dynamic(nested, source, scope)
+            name = nested.labels[0]
+            if origins is not None:
+                origins[path + name] = AttributeOrigin(nested.span)
+            attrs[name] = _dynamic(nested, source, scope, origins, f"{path}{name}.")
+            continue
+        existing = attrs.get(nested.type)
+        index = len(existing) if isinstance(existing, list) else 0
+        key = f"{path}{nested.type}" + (f"[{index}]" if index else "")
+        if origins is not None:
+            origins[key] = AttributeOrigin(nested.span)
+        body = materialize(nested, source, scope, origins, key + ".")
+        if isinstance(existing, list):
+            existing.append(body)
         else:
-            existing = attrs.get(nested.type)
-            body = materialize(nested, source, scope)
-            if isinstance(existing, list):
-                existing.append(body)
-            else:
-                attrs[nested.type] = [body]
+            attrs[nested.type] = [body]
     return attrs
 
 
-def _dynamic(block: Block, source: bytes, scope: Scope) -> Any:
+def _dynamic(
+    block: Block, source: bytes, scope: Scope, origins: dict[str, AttributeOrigin] | None, path: str
+) -> Any:
     for_each = block.attributes.get("for_each")
     value = evaluate(for_each.node, source, scope) if for_each is not None else None
     if not isinstance(value, (list, dict)):
         return Unknown(f'dynamic "{block.labels[0]}"')
     content = next(block.blocks_of("content"), None)
-    body = materialize(content, source, scope) if content is not None else {}
+    body = materialize(content, source, scope, origins, path) if content is not None else {}
     return [body for _ in range(len(value))]
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.iac.expressions import Scope, evaluate
+from scanner.iac.expressions import Provided, Scope, evaluate
 from scanner.iac.hcl_loader import HclDocument, Parse, module_resources, module_scope, parse_files
 from scanner.iac.types import TfResource
 from scanner.model import ScanError
@@ -48,7 +48,10 @@ def local_calls(parsed: Iterable[HclDocument], scope: Scope, base: Path) -> list
             if count is not None and evaluate(count.node, document.source, scope) == 0:
                 continue
             inputs = {
-                name: evaluate(attribute.node, document.source, scope)
+                name: Provided(
+                    evaluate(attribute.node, document.source, scope),
+                    f"module.{block.labels[0]} input at {attribute.span}",
+                )
                 for name, attribute in block.attributes.items()
                 if name not in _META_ARGUMENTS
             }

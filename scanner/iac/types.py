@@ -6,7 +6,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner.iac.hcl_syntax import Span
 from scanner.model import Source, Suppression
+
+
+@dataclass(frozen=True)
+class AttributeOrigin:
+    """Where one attribute (or nested block) of a Terraform block is written, and what fed its value."""
+
+    span: Span
+    via: tuple[str, ...] = ()
+    """Variables, locals, tfvars and module inputs the value went through (``var.x = default at f:3:13``)."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class TfResource:
     suppressions: tuple[Suppression, ...] = ()
     references: tuple[str, ...] = field(default=())
     """Every resource address this block's expressions point at (for joins)."""
+    origins: Mapping[str, AttributeOrigin] = field(default_factory=dict)
+    """Attribute path (``a``, ``block.a``, ``block[1].a``) → where it is set (HCL only; plans have none)."""
 
     @property
     def local_address(self) -> str:

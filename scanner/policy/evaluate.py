@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
-from scanner.model import Finding, Resource, Status
+from scanner.model import Finding, Provenance, Resource, Status
 from scanner.policy.assertions import Outcome, Subject, evaluate
 from scanner.policy.model import Policy, PolicySet
 
@@ -73,6 +73,11 @@ def judge(policy: Policy, resource: Resource, overrides: Mapping[str, Any]) -> F
 
 def _finding(policy: Policy, resource: Resource, status: Status, message: str, outcome: Outcome) -> Finding:
     suppression = next((s for s in resource.suppressions if fnmatchcase(policy.id, s.policy_id)), None)
+    provenance = _evidence_provenance(resource, outcome.evidence)
+    located = next((p.location for p in provenance.values() if p.location is not None), None)
+    defaults = [p.detail for p in provenance.values() if p.kind == "default" and p.default is not None]
+    if defaults and status is not Status.ERROR:
+        message = f"{message} [{'; '.join(dict.fromkeys(defaults))}]"
     return Finding(
         policy_id=policy.id,
         title=policy.title,
@@ -84,8 +89,21 @@ def _finding(policy: Policy, resource: Resource, status: Status, message: str, o
         resource_name=resource.name,
         provider=resource.provider,
         message=message,
-        source=resource.source,
+        source=located or resource.source,
         evidence=dict(outcome.evidence),
         suppressed=suppression,
         remediation=policy.remediation_for(resource.provider, resource.source.kind),
+        provenance=provenance,
     )
+
+
+def _evidence_provenance(resource: Resource, evidence: Mapping[str, Any]) -> dict[str, Provenance]:
+    """Provenance of the facts the policy read, keyed like the evidence (``facts.x``)."""
+    if not resource.provenance:
+        return {}
+    found: dict[str, Provenance] = {}
+    for key in evidence:
+        fact = key[len("facts.") :] if key.startswith("facts.") else None
+        if fact is not None and fact in resource.provenance:
+            found[key] = resource.provenance[fact]
+    return found

@@ -11,7 +11,17 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
-from scanner.model import Finding, Resource, ScanError, ScanResult, Severity, Source, Status, Suppression
+from scanner.model import (
+    Finding,
+    Provenance,
+    Resource,
+    ScanError,
+    ScanResult,
+    Severity,
+    Source,
+    Status,
+    Suppression,
+)
 
 if TYPE_CHECKING:
     from scanner.compliance.rollup import FrameworkResult
@@ -67,6 +77,7 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
         "facts": dict(resource.facts),
         "links": list(resource.links),
         "raw": dict(resource.raw),
+        "provenance": {fact: p.to_dict() for fact, p in resource.provenance.items()},
     }
 
 
@@ -87,6 +98,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "evidence": dict(finding.evidence),
         "remediation": finding.remediation,
         "suppressed": _suppression_to_dict(finding.suppressed),
+        "provenance": {key: p.to_dict() for key, p in finding.provenance.items()},
     }
 
 
@@ -113,6 +125,7 @@ def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
             raw=r.get("raw", {}),
             links=tuple(r.get("links", ())),
             resource_type=r.get("type"),
+            provenance={k: Provenance.from_dict(v) for k, v in r.get("provenance", {}).items()},
         )
         for r in data.get("resources", [])
     )
@@ -132,6 +145,7 @@ def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
             evidence=f.get("evidence", {}),
             remediation=f.get("remediation"),
             suppressed=Suppression(**f["suppressed"]) if f.get("suppressed") else None,
+            provenance={k: Provenance.from_dict(v) for k, v in f.get("provenance", {}).items()},
         )
         for f in data.get("findings", [])
     )

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from scanner import __version__
-from scanner.model import Finding, Severity, Status
+from scanner.model import Finding, Severity, Source, Status
 from scanner.report.context import ReportContext
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -125,9 +125,21 @@ def _location(finding: Finding, base: Path) -> dict[str, Any]:
         artifact = {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": "SRCROOT"}
         physical: dict[str, Any] = {"artifactLocation": artifact}
         if source.line:
-            physical["region"] = {"startLine": int(source.line)}
+            physical["region"] = _region(source)
         location["physicalLocation"] = physical
     return location
+
+
+def _region(source: Source) -> dict[str, int]:
+    """The SARIF region: the attribute's own range when the finding has one, else the block's line."""
+    region = {"startLine": int(source.line or 1)}
+    if source.column:
+        region["startColumn"] = int(source.column)
+    if source.end_line:
+        region["endLine"] = int(source.end_line)
+        if source.end_column:
+            region["endColumn"] = int(source.end_column)
+    return region
 
 
 def _relative_uri(file: str, base: Path) -> str:
