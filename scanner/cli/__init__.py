@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "report": "scanner.cli.report_cmd:report",
     "frameworks": "scanner.cli.frameworks_cmd:frameworks",
     "evidence": "scanner.cli.evidence_cmd:evidence",
+    "fix": "scanner.cli.fix_cmd:fix",
 }
 
 

@@ -173,4 +173,5 @@ def _to_policy(document: Mapping[str, Any], path: Path) -> Policy:
         version=str(document.get("version", "1")),
         message=document.get("message"),
         parameters=dict(document.get("parameters", {}) or {}),
+        fix=dict(document.get("fix", {}) or {}),
     )

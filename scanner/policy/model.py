@@ -33,6 +33,8 @@ class Policy:
     version: str = "1"
     message: str | None = None
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    fix: Mapping[str, Any] = field(default_factory=dict)
+    """The ``fix:`` section as written (read by scanner.fix.metadata); empty when there is none."""
 
     def applies_to(self, provider: str, kind: str, resource_type: str | None) -> bool:
         """Whether this policy judges a resource of this provider, kind and type."""

@@ -76,10 +76,37 @@ def config_shape(attrs: Mapping[str, Any]) -> dict[str, Any]:
         async_config = {"OutputConfig": {"KmsKeyId": kms}}
     return {
         "KmsKeyId": attrs.get("kms_key_arn"),
+        "ExplainerConfig": _explainer(attrs),
         "DataCaptureConfig": capture,
         "AsyncInferenceConfig": async_config,
         "ProductionVariants": _variants(attrs.get("production_variants")),
         "ShadowProductionVariants": _variants(attrs.get("shadow_production_variants")),
+    }
+
+
+def _explainer(attrs: Mapping[str, Any]) -> Any:
+    """explainer_config { clarify_explainer_config { ... } } in the API's shape (None when absent)."""
+    explainer = _block(attrs, "explainer_config")
+    if not isinstance(explainer, Mapping):
+        return explainer
+    clarify = _block(explainer, "clarify_explainer_config")
+    if not isinstance(clarify, Mapping):
+        return {"ClarifyExplainerConfig": clarify}
+    inference = _block(clarify, "inference_config")
+    inference_api = (
+        {
+            "ProbabilityIndex": inference.get("probability_index"),
+            "ProbabilityAttribute": inference.get("probability_attribute"),
+        }
+        if isinstance(inference, Mapping)
+        else inference
+    )
+    return {
+        "ClarifyExplainerConfig": {
+            "EnableExplanations": clarify.get("enable_explanations"),
+            "InferenceConfig": inference_api,
+            "ShapConfig": _block(clarify, "shap_config"),
+        }
     }
 
 

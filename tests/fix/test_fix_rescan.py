@@ -1,0 +1,105 @@
+"""Fix → re-scan → compare, on the reference stacks, the shared corpus and fixtures.
+
+Every claimed fix must turn its finding from failing to passing, no new failing finding may
+appear, every changed file must still parse (and stay `terraform fmt` clean where Terraform
+is installed), and every policy with a Terraform fix entry must be exercised by one of them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scanner.fix.metadata import manual_reason, terraform_fixes
+from scanner.fix.verify import verify_tree
+from scanner.policy.loader import load_policies
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def policies():
+    return load_policies()
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory, repo_root, policies):
+    """The verification of each tree, run once for the module."""
+    trees = {"insecure": repo_root / "terraform" / "insecure", "explainer": FIXTURES / "explainer"}
+    corpus = repo_root.parent / "shared" / "corpus" / "terraform"
+    if corpus.is_dir():
+        trees["corpus"] = corpus
+    reports = {}
+    for name, tree in trees.items():
+        copy = tmp_path_factory.mktemp(name) / name
+        shutil.copytree(tree, copy)
+        fmt_before = _fmt_clean(copy)
+        reports[name] = (verify_tree(copy, policies), fmt_before, copy)
+    return reports
+
+
+def _fmt_clean(root: Path) -> dict[Path, bool] | None:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        return None
+    files = sorted(root.rglob("*.tf"))
+    return {
+        f: subprocess.run([terraform, "fmt", "-check", str(f)], capture_output=True).returncode == 0
+        for f in files
+    }
+
+
+@pytest.mark.parametrize("name", ["insecure", "explainer", "corpus"])
+def test_every_claimed_fix_holds_and_nothing_new_fails(verified, name):
+    if name not in verified:
+        pytest.skip("../shared/corpus is not beside the checkout")
+    report, _, _ = verified[name]
+    assert report.fixed > 0
+    assert report.still_failing == ()
+    assert report.new_failing == ()
+    assert report.broken_files == ()
+    assert not report.plan.errors
+
+
+def test_fix_rate_on_the_insecure_stacks_meets_the_goal(verified):
+    report, _, _ = verified["insecure"]
+    assert report.fixed / report.failing >= 0.8
+
+
+@pytest.mark.parametrize("name", ["insecure", "explainer", "corpus"])
+def test_terraform_fmt_stays_clean(verified, name):
+    if name not in verified:
+        pytest.skip("../shared/corpus is not beside the checkout")
+    report, before, _ = verified[name]
+    if before is None:
+        pytest.skip("terraform is not installed")
+    terraform = shutil.which("terraform")
+    for path in report.changed_files:
+        if before.get(path):
+            assert (
+                subprocess.run([terraform, "fmt", "-check", str(path)], capture_output=True).returncode == 0
+            ), path
+
+
+def test_every_policy_with_a_terraform_remediation_has_a_fix_or_says_why(policies):
+    for policy in policies.policies:
+        if "terraform" in policy.remediation:
+            assert terraform_fixes(policy) or manual_reason(policy), policy.id
+
+
+def test_every_policy_with_a_fix_entry_is_exercised_by_a_rescan(verified, policies):
+    exercised = {o.policy_id for report, _, _ in verified.values() for o in report.plan.fixed}
+    with_fix = {p.id for p in policies.policies if terraform_fixes(p)}
+    assert with_fix - exercised == set()
+
+
+def test_without_inputs_the_new_variables_are_unknown_not_failing(tmp_path, repo_root, policies):
+    copy = tmp_path / "insecure"
+    shutil.copytree(repo_root / "terraform" / "insecure", copy)
+    report = verify_tree(copy, policies, with_inputs=False)
+    assert report.new_failing == ()
+    assert report.still_failing == ()
+    assert not list(copy.rglob("*.auto.tfvars"))
