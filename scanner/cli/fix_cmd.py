@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from scanner.cli.policy_options import collect_policies, policy_options
+from scanner.model import InputError
 
 
 @click.command()
@@ -28,16 +29,16 @@ def fix(paths: tuple[str, ...], mode: str, allow_replace: bool, **kwargs: object
     Values that cannot be invented (a KMS key, a subnet) become new input variables.
     Exit codes: 0 the plan was made (or written); 2 bad input.
     """
+    from scanner.clouds.sources import terraform_source
     from scanner.fix.patch import summary, unified_diff, write
     from scanner.fix.terraform import plan_fixes
-    from scanner.iac.scan import terraform_source
     from scanner.pipeline import run_scan
 
     if not paths:
         raise click.UsageError("give Terraform paths to fix")
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
+        raise InputError(", ".join(missing), "no such file or directory")
     policy_set, parameters = collect_policies(kwargs)
     source = terraform_source(paths)
     result = run_scan([source], policy_set, parameters=parameters, targets=paths)

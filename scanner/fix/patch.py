@@ -41,6 +41,8 @@ def summary(plan: FixPlan) -> list[str]:
     for o in plan.outcomes:
         change = f" [{o.change.replace('_', ' ')}]" if o.status == FIXED and o.change else ""
         lines.append(f"{o.status:<22} {o.policy_id} {o.resource_id}{change}: {o.detail}")
+        if o.status == FIXED and o.explanation:
+            lines.append(f"{'':<23}{o.explanation}")
     inputs = sorted({i for o in plan.fixed for i in o.inputs})
     if inputs:
         lines.append("inputs to set before apply (new variables, no default): " + ", ".join(inputs))

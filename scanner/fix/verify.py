@@ -7,7 +7,7 @@ must set them; without them those findings would be ``unknown`` (not failing) in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +15,7 @@ from scanner.fix.hcl_tree import HclFile
 from scanner.fix.metadata import IN_PLACE, Variable
 from scanner.fix.patch import write
 from scanner.fix.terraform import FixPlan, plan_fixes
-from scanner.iac.scan import terraform_source
-from scanner.model import ScanResult
-from scanner.pipeline import run_scan
-from scanner.policy.loader import load_policies
+from scanner.model import ScanResult, fingerprint_of
 from scanner.policy.model import PolicySet
 
 TFVARS_NAME = "mlscan-fix-inputs.auto.tfvars"
@@ -41,24 +38,27 @@ class VerifyReport:
     plan: FixPlan
 
 
-def verify_tree(root: Path, policies: PolicySet | None = None, *, with_inputs: bool = True) -> VerifyReport:
+Scanner = Callable[[Path], ScanResult]
+"""Scans a Terraform tree with the policies the plan is made from (the caller builds it from the pipeline)."""
+
+
+def verify_tree(root: Path, policies: PolicySet, scan: Scanner, *, with_inputs: bool = True) -> VerifyReport:
     """Fix ``root`` in place (pass a copy), re-scan it and compare the failing findings."""
-    policy_set = policies or load_policies()
-    before = _scan(root, policy_set)
-    plan = plan_fixes(before, policy_set, allow_replace=True)
+    before = scan(root)
+    plan = plan_fixes(before, policies, allow_replace=True)
     parsed_before = {path: not HclFile.parse(path, old).broken for path, old, _ in plan.files}
     write(plan)
     if with_inputs:
         write_test_inputs(plan.inputs)
-    after = _scan(root, policy_set)
+    after = scan(root)
     failing_before, failing_after = _failing(before), _failing(after)
-    claimed = {(o.policy_id, o.resource_id) for o in plan.fixed}
+    claimed = {fingerprint_of(o.policy_id, o.resource_id) for o in plan.fixed}
     return VerifyReport(
         failing=len(failing_before),
         fixed=len(claimed),
         fixed_in_place=sum(1 for o in plan.fixed if o.change == IN_PLACE),
-        still_failing=_names(claimed & failing_after),
-        new_failing=_names(failing_after - failing_before),
+        still_failing=tuple(sorted(failing_after[f] for f in claimed & failing_after.keys())),
+        new_failing=tuple(sorted(failing_after[f] for f in failing_after.keys() - failing_before.keys())),
         broken_files=tuple(str(p) for p, ok in parsed_before.items() if ok and HclFile.parse(p).broken),
         changed_files=tuple(path for path, _, _ in plan.files),
         plan=plan,
@@ -80,13 +80,6 @@ def _test_value(variable: Variable) -> str:
     return f"[{value}]" if variable.type.startswith(("list", "set")) else value
 
 
-def _scan(root: Path, policies: PolicySet) -> ScanResult:
-    return run_scan([terraform_source([root])], policies)
-
-
-def _failing(result: ScanResult) -> set[tuple[str, str]]:
-    return {(f.policy_id, f.resource_id) for f in result.findings if f.failing}
-
-
-def _names(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:
-    return tuple(sorted(f"{policy} {resource}" for policy, resource in pairs))
+def _failing(result: ScanResult) -> dict[str, str]:
+    """Failing findings by fingerprint (this policy on this resource), with a name to show."""
+    return {f.fingerprint: f"{f.policy_id} {f.resource_id}" for f in result.findings if f.failing}

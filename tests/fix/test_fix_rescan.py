@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from scanner.clouds.sources import terraform_source
+from scanner.fix.hcl_tree import HclFile
 from scanner.fix.metadata import manual_reason, terraform_fixes
 from scanner.fix.verify import verify_tree
+from scanner.pipeline import run_scan
 from scanner.policy.loader import load_policies
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,7 +29,12 @@ def policies():
 
 
 @pytest.fixture(scope="module")
-def verified(tmp_path_factory, repo_root, policies):
+def scan(policies):
+    return lambda root: run_scan([terraform_source([root])], policies)
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory, repo_root, policies, scan):
     """The verification of each tree, run once for the module."""
     trees = {"insecure": repo_root / "terraform" / "insecure", "explainer": FIXTURES / "explainer"}
     corpus = repo_root.parent / "shared" / "corpus" / "terraform"
@@ -36,27 +44,28 @@ def verified(tmp_path_factory, repo_root, policies):
     for name, tree in trees.items():
         copy = tmp_path_factory.mktemp(name) / name
         shutil.copytree(tree, copy)
-        fmt_before = _fmt_clean(copy)
-        reports[name] = (verify_tree(copy, policies), fmt_before, copy)
+        reports[name] = verify_tree(copy, policies, scan)
     return reports
 
 
-def _fmt_clean(root: Path) -> dict[Path, bool] | None:
-    terraform = shutil.which("terraform")
-    if terraform is None:
-        return None
-    files = sorted(root.rglob("*.tf"))
-    return {
-        f: subprocess.run([terraform, "fmt", "-check", str(f)], capture_output=True).returncode == 0
-        for f in files
-    }
+def _unformatted(directory: Path, contents: list[bytes]) -> set[str]:
+    """Which of these file contents `terraform fmt -check` rejects (one terraform run per call)."""
+    directory.mkdir()
+    for index, content in enumerate(contents):
+        (directory / f"{index}.tf").write_bytes(content)
+    listed = subprocess.run(
+        [shutil.which("terraform"), "fmt", "-check", "-list=true", str(directory)],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {Path(line).stem for line in listed.split()}
 
 
 @pytest.mark.parametrize("name", ["insecure", "explainer", "corpus"])
 def test_every_claimed_fix_holds_and_nothing_new_fails(verified, name):
     if name not in verified:
         pytest.skip("../shared/corpus is not beside the checkout")
-    report, _, _ = verified[name]
+    report = verified[name]
     assert report.fixed > 0
     assert report.still_failing == ()
     assert report.new_failing == ()
@@ -65,23 +74,23 @@ def test_every_claimed_fix_holds_and_nothing_new_fails(verified, name):
 
 
 def test_fix_rate_on_the_insecure_stacks_meets_the_goal(verified):
-    report, _, _ = verified["insecure"]
+    report = verified["insecure"]
     assert report.fixed / report.failing >= 0.8
 
 
 @pytest.mark.parametrize("name", ["insecure", "explainer", "corpus"])
-def test_terraform_fmt_stays_clean(verified, name):
+def test_terraform_fmt_stays_clean(verified, name, tmp_path):
     if name not in verified:
         pytest.skip("../shared/corpus is not beside the checkout")
-    report, before, _ = verified[name]
-    if before is None:
+    if shutil.which("terraform") is None:
         pytest.skip("terraform is not installed")
-    terraform = shutil.which("terraform")
-    for path in report.changed_files:
-        if before.get(path):
-            assert (
-                subprocess.run([terraform, "fmt", "-check", str(path)], capture_output=True).returncode == 0
-            ), path
+    parsable = [
+        (old, new) for _, old, new in verified[name].plan.files if not HclFile.parse(Path("x.tf"), old).broken
+    ]
+    before = _unformatted(tmp_path / "before", [old for old, _ in parsable])
+    after = _unformatted(tmp_path / "after", [new for _, new in parsable])
+    assert parsable
+    assert after - before == set()
 
 
 def test_every_policy_with_a_terraform_remediation_has_a_fix_or_says_why(policies):
@@ -91,15 +100,15 @@ def test_every_policy_with_a_terraform_remediation_has_a_fix_or_says_why(policie
 
 
 def test_every_policy_with_a_fix_entry_is_exercised_by_a_rescan(verified, policies):
-    exercised = {o.policy_id for report, _, _ in verified.values() for o in report.plan.fixed}
+    exercised = {o.policy_id for report in verified.values() for o in report.plan.fixed}
     with_fix = {p.id for p in policies.policies if terraform_fixes(p)}
     assert with_fix - exercised == set()
 
 
-def test_without_inputs_the_new_variables_are_unknown_not_failing(tmp_path, repo_root, policies):
+def test_without_inputs_the_new_variables_are_unknown_not_failing(tmp_path, repo_root, policies, scan):
     copy = tmp_path / "insecure"
     shutil.copytree(repo_root / "terraform" / "insecure", copy)
-    report = verify_tree(copy, policies, with_inputs=False)
+    report = verify_tree(copy, policies, scan, with_inputs=False)
     assert report.new_failing == ()
     assert report.still_failing == ()
     assert not list(copy.rglob("*.auto.tfvars"))
