@@ -115,7 +115,8 @@ def terraform_fix_for(policy: Policy, resource_type: str | None) -> TerraformFix
 
 def manual_reason(policy: Policy) -> str | None:
     """Why a policy has no mechanical fix, as its YAML says."""
-    return (policy.fix or {}).get("manual")
+    reason = (policy.fix or {}).get("manual")
+    return " ".join(reason.split()) if reason else None
 
 
 def _terraform_fix(policy_id: str, entry: Mapping[str, Any]) -> TerraformFix:
