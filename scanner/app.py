@@ -34,6 +34,7 @@ from scanner.gate.waivers import Waiver
 from scanner.model import InputError, ScanResult
 from scanner.pipeline import run_scan
 from scanner.policy.model import PolicySet
+from scanner.redact import redact_result
 from scanner.report.context import ReportContext
 from scanner.report.formats import FILE_FORMATS
 
@@ -149,9 +150,13 @@ def scan_and_finish(
 
 
 def finish(result: ScanResult, options: OutputOptions) -> Finished:
-    """Apply waivers and baseline, roll up, write every requested output and evidence, and decide the gate."""
+    """Apply waivers and baseline, roll up, write every requested output and evidence, and decide the gate.
+
+    Everything shown or written is rendered from the result after the one redactor's pass
+    (scanner/redact.py), so a secret an adapter missed still reaches no format.
+    """
     targets = output_targets(options)
-    result, expired, notes = _accept_risks(result, options)
+    result, expired, notes = _accept_risks(redact_result(result), options)
 
     framework_set = load_frameworks(options.frameworks)
     framework_error = None

@@ -17,7 +17,9 @@ import pytest
 SCANNER = Path(__file__).resolve().parents[1] / "scanner"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("scanner", "model", "paths", "yamldoc", "jsondoc", "redact"),
+    ("scanner", "paths", "yamldoc", "jsondoc"),
+    ("model",),
+    ("redact",),
     ("iac", "policy", "privacy", "compliance"),
     ("clouds",),
     ("pipeline", "queries", "fix", "history", "sandbox"),
@@ -27,7 +29,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli",),
     ("__main__",),
 )
-"""Lowest first. ``scanner`` is the package's own ``__init__`` (the version)."""
+"""Lowest first. ``scanner`` is the package's own ``__init__`` (the version). The first three
+layers are the "model level" of docs/architecture.md: every other layer may use them."""
 
 LAYER = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
 ONLY_IMPORTED_BY = {"sandbox": {"cli", "sandbox"}}

@@ -21,6 +21,7 @@ import click
 
 from scanner import __version__, extra_for, install_hint
 from scanner.model import InputError
+from scanner.redact import redact_text
 
 INPUT_ERROR = 2
 """Exit code of a usage or input error (click uses 2 for its own option errors too)."""
@@ -76,7 +77,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            click.echo(f"mlscan: error: {exc}", err=True)
+            click.echo(f"mlscan: error: {redact_text(str(exc))}", err=True)
             raise SystemExit(INPUT_ERROR) from exc
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from scanner.iac.provenance import fact_provenance
 from scanner.iac.values import display
 from scanner.model import Resource, ScanError
+from scanner.redact import redact_mapping
 
 if TYPE_CHECKING:
     from scanner.iac.graph import TfIndex
@@ -86,7 +87,8 @@ def resource_from_tf(
 ) -> Resource:
     """Build a normalized Resource from a Terraform block with its source and inline suppressions.
 
-    ``raw`` defaults to the block's attributes (Refs and Unknowns shown as text).
+    ``raw`` defaults to the block's attributes (Refs and Unknowns shown as text); it is always
+    passed through the one redactor (scanner/redact.py), so no mapper can forget to.
     """
     literal_name = tf.attrs.get("name")
     return Resource(
@@ -98,7 +100,7 @@ def resource_from_tf(
         source=tf.source,
         facts=dict(facts),
         tags=dict(tags if tags is not None else literal_tags(tf.attrs)),
-        raw=display(raw if raw is not None else tf.attrs),
+        raw=redact_mapping(display(raw if raw is not None else tf.attrs)),
         links=tuple(links),
         resource_type=tf.type,
         suppressions=tf.suppressions,

@@ -2,14 +2,11 @@
 
 from scanner.evidence.manifest import NotAPackError, Verification, verify_pack
 from scanner.evidence.pack import EvidencePack, write_evidence_pack
-from scanner.evidence.redact import REDACTED, redact
 
 __all__ = [
-    "REDACTED",
     "EvidencePack",
     "NotAPackError",
     "Verification",
-    "redact",
     "verify_pack",
     "write_evidence_pack",
 ]

@@ -37,15 +37,14 @@ from scanner import __version__
 from scanner.compliance.rollup import ControlResult, FrameworkResult
 from scanner.evidence.manifest import MANIFEST, write_manifest
 from scanner.evidence.provenance import target_revisions
-from scanner.evidence.redact import redact
 from scanner.model import InputError, Resource, ScanResult
 from scanner.paths import policies_dir
+from scanner.redact import redact_result, redact_value
 from scanner.report.context import ReportContext
 from scanner.report.json_contract import (
     compliance_to_dict,
     finding_to_dict,
     resource_to_dict,
-    result_from_dict,
     result_to_dict,
 )
 from scanner.report.view import anchor
@@ -78,8 +77,9 @@ def write_evidence_pack(
     """
     root = Path(directory)
     _prepare(root)
-    redacted = result_from_dict(redact(result_to_dict(result)))
+    redacted = redact_result(result)
     resources = {r.id: r for r in redacted.resources}
+    findings = {id(f): finding_to_dict(r) for f, r in zip(result.findings, redacted.findings, strict=True)}
     _write_json(root / "scan.json", scan_metadata(result, policy_dirs, frameworks))
     _write_json(root / "result.json", result_to_dict(redacted))
     for source in map(Path, inputs):
@@ -99,7 +99,7 @@ def write_evidence_pack(
         (base / "controls.csv").write_text(controls_csv(fr), encoding="utf-8")
         for index, control in enumerate(fr.controls, start=1):
             name = f"{index:03d}-{_safe(control.control.id)}.json"
-            _write_json(base / "controls" / name, _control_document(fr, control, resources))
+            _write_json(base / "controls" / name, _control_document(fr, control, resources, findings))
     header = {"tool": _tool(), "created_at": _now(), "command": result.command}
     digest = write_manifest(root, header)
     count = sum(1 for p in root.rglob("*") if p.is_file())
@@ -143,8 +143,12 @@ def scan_metadata(
 
 
 def _control_document(
-    fr: FrameworkResult, control: ControlResult, resources: dict[str, Resource]
+    fr: FrameworkResult,
+    control: ControlResult,
+    resources: dict[str, Resource],
+    findings: dict[int, dict[str, Any]],
 ) -> dict[str, Any]:
+    """One control's evidence; ``findings`` holds the redacted form of each of the result's findings."""
     behind = [resources[rid] for rid in control.resource_ids if rid in resources]
     return {
         "framework": {"id": fr.framework.id, "name": fr.framework.name, "version": fr.framework.version},
@@ -157,7 +161,7 @@ def _control_document(
         "status": control.status.value,
         "reason": control.reason,
         "suppressed": control.suppressed,
-        "findings": [redact(finding_to_dict(f)) for f in control.findings],
+        "findings": [findings.get(id(f)) or redact_value(finding_to_dict(f)) for f in control.findings],
         "resources": [_resource_summary(r) for r in behind],
     }
 

@@ -124,4 +124,6 @@ def display(value: Any) -> Any:
         return {str(k): display(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [display(v) for v in value]
+    if hasattr(value, "isoformat"):  # datetimes in live API answers
+        return value.isoformat()
     return value

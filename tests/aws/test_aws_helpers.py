@@ -5,9 +5,11 @@ from __future__ import annotations
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.lineage import artifact_paths, model_sources
 from scanner.clouds.aws.policy_grants import document_grants, merge, verdict
-from scanner.clouds.aws.values import REDACTED, all_of, enum, flag, present, redact
+from scanner.clouds.aws.values import all_of, enum, flag, present
 from scanner.iac.values import Ref, Unknown
 from scanner.privacy.sensitivity import sensitivity_from_tags as sensitivity
+from scanner.redact import REDACTED
+from scanner.redact import redact_value as redact
 
 
 def test_tri_state_reading() -> None:
@@ -128,7 +130,7 @@ def test_lifecycle_secrets() -> None:
         "export DB_PASSWORD='s3cr3t-value'\naws configure set aws_access_key_id AKIAABCDEFGHIJKLMNOP\n"
     )
     facts, found = lifecycle_facts([leaky])
-    assert facts == {"notebook.lifecycle_secrets": True} and found == ["DB_PASSWORD", "AWS access key id"]
+    assert facts == {"notebook.lifecycle_secrets": True} and found == ["DB_PASSWORD", "aws_access_key_id"]
     assert "s3cr3t" not in repr(found)
     # variables and command substitutions are not hard-coded secrets
     clean = b64('TOKEN=$(aws secretsmanager get-secret-value --secret-id x)\nAPI_KEY="${KEY}"\n')

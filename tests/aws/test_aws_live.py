@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
-from scanner.clouds.aws.values import REDACTED
+from scanner.redact import REDACTED
 from tests.aws.aws_helpers import REGIONS, by_name, live_scan
 
 

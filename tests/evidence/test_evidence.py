@@ -15,8 +15,10 @@ from report.sample import sample_result
 
 from scanner.cli import main
 from scanner.compliance import load_frameworks, roll_up_all
-from scanner.evidence import REDACTED, redact, verify_pack, write_evidence_pack
+from scanner.evidence import verify_pack, write_evidence_pack
 from scanner.model import InputError
+from scanner.redact import REDACTED
+from scanner.redact import redact_value as redact
 from scanner.report.json_contract import result_to_dict
 
 REPO = Path(__file__).resolve().parents[2]

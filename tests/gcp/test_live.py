@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from scanner.clouds.gcp.facts_common import CUSTOM_CODE_AGENT_GRANT, REDACTED
+from scanner.clouds.gcp.facts_common import CUSTOM_CODE_AGENT_GRANT
+from scanner.redact import REDACTED
 from scanner.sandbox.vertex_emulator import start_vertex_emulator
 from tests.gcp.conftest import EU, PROJECT, US, by_id, live_scan
 

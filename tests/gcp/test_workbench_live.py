@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.clouds.gcp.facts_common import REDACTED
 from scanner.clouds.sources import terraform_source
+from scanner.redact import REDACTED
 from scanner.sandbox.vertex_emulator import start_vertex_emulator
 from tests.gcp.conftest import PROJECT, live_scan
 

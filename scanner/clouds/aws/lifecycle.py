@@ -9,18 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Iterable
 from typing import Any
 
-_ASSIGNMENT = re.compile(
-    r"(?i)\b([A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY)[A-Z0-9_]*)\s*[=:]\s*['\"]?"
-    r"([^\s'\"$`{(][^\s'\"]{5,})"
-)
-_PATTERNS = (
-    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-)
+from scanner.redact import secret_names
 
 
 def decode(content: Any) -> str | None:
@@ -34,12 +26,8 @@ def decode(content: Any) -> str | None:
 
 
 def secrets_in(scripts: Iterable[str]) -> list[str]:
-    """What looks like a hard-coded secret in the scripts: variable names or pattern names."""
-    found: list[str] = []
-    for script in scripts:
-        found.extend(match.group(1) for match in _ASSIGNMENT.finditer(script))
-        found.extend(name for name, pattern in _PATTERNS if pattern.search(script))
-    return list(dict.fromkeys(found))
+    """What looks like a hard-coded secret in the scripts: variable names or token-shape names (scanner/redact.py)."""
+    return list(dict.fromkeys(name for script in scripts for name in secret_names(script)))
 
 
 def lifecycle_facts(contents: list[Any] | None) -> tuple[dict[str, Any], list[str]]:

@@ -14,9 +14,11 @@ from typing import Any
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.lifecycle import lifecycle_facts
-from scanner.clouds.aws.values import redact, sub, tag_map
+from scanner.clouds.aws.values import sub, tag_map
+from scanner.iac.values import display
 from scanner.model import Resource, Source
 from scanner.privacy.training import TrainingInputs, privacy_facts
+from scanner.redact import redact_mapping
 
 # kind → (list operation, response key, name field of a summary, resource kind)
 LISTINGS: dict[str, tuple[str, str, str]] = {
@@ -205,7 +207,7 @@ class RegionReader:
             account=self._ctx.account,
             region=self._ctx.region,
             tags=dict(tags),
-            raw=redact(raw),
+            raw=redact_mapping(display(raw)),
             links=tuple(dict.fromkeys(link for link in links if link)),
             resource_type=RESOURCE_TYPES[kind],
         )

@@ -14,7 +14,6 @@ from typing import Any
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.lifecycle import lifecycle_facts
 from scanner.clouds.aws.tf_iam import TfKeyJudge, TfRoleJudge
-from scanner.clouds.aws.values import redact
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
@@ -247,7 +246,7 @@ def _endpoint(tf: TfResource, config: TfResource | None, index: TfIndex) -> Reso
         facts={**fc.common_facts(tags), **facts},
         links=[m.address for m in models if m is not None],
         tags=tags,
-        raw=redact(raw),
+        raw=raw,
     )
 
 
@@ -349,7 +348,6 @@ def _simple(
         links=links,
         name=name if isinstance(name, str) else None,
         tags=tags,
-        raw=redact(tf.attrs),
     )
 
 

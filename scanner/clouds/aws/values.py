@@ -8,14 +8,10 @@ These helpers keep the three apart so that an unresolvable setting is unknown, n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scanner.iac.values import Ref, Unknown, as_bool, is_set
-
-REDACTED = "***REDACTED***"
-_SECRET_NAME = re.compile(r"(secret|passw|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)", re.I)
+from scanner.iac.values import Unknown, as_bool, is_set
 
 
 def unresolved(value: Any) -> bool:
@@ -98,47 +94,3 @@ def tag_map(tag_list: Any) -> dict[str, str]:
         if isinstance(entry, Mapping) and isinstance(entry.get("Key"), str):
             tags[entry["Key"]] = str(entry.get("Value") or "")
     return tags
-
-
-def redact(value: Any, *, under_env: bool = False) -> Any:
-    """A JSON-safe copy with secrets replaced: every Environment value, and secret-looking keys / arguments."""
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            key_s = str(key)
-            scalar = isinstance(item, (str, int, float)) and not isinstance(item, bool)
-            if (under_env and not isinstance(item, (Mapping, list))) or (
-                _SECRET_NAME.search(key_s) and scalar
-            ):
-                out[key_s] = REDACTED
-            else:
-                out[key_s] = redact(item, under_env=key_s.lower() in ("environment", "env"))
-        return out
-    if isinstance(value, (list, tuple)):
-        return _redact_args([redact(v) for v in value])
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, (Ref, Unknown)):
-        return str(value)
-    return value
-
-
-def _redact_args(values: list[Any]) -> list[Any]:
-    """Container arguments like ``--api-key=x`` or ``--api-key x``: keep the flag, hide the value."""
-    out: list[Any] = []
-    hide_next = False
-    for item in values:
-        if hide_next and isinstance(item, str):
-            out.append(REDACTED)
-            hide_next = False
-            continue
-        hide_next = False
-        if isinstance(item, str) and item.startswith("-") and _SECRET_NAME.search(item):
-            if "=" in item:
-                out.append(item.split("=", 1)[0] + "=" + REDACTED)
-            else:
-                out.append(item)
-                hide_next = True
-            continue
-        out.append(item)
-    return out

@@ -17,8 +17,6 @@ from scanner.privacy.sensitivity import sensitivity_from_tags
 SERVICE = "machinelearningservices"
 PROVIDER = "azure"
 
-REDACTED = "***REDACTED***"
-
 # Built-in role definition GUIDs (identical in every tenant) of the roles mlscan treats as overprivileged.
 BROAD_ROLES: Mapping[str, str] = {
     "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
@@ -35,11 +33,6 @@ _BROAD_SCOPE = re.compile(
 
 # Data collector collections that hold request / response payloads (model inputs and outputs).
 PAYLOAD_COLLECTIONS = frozenset({"request", "response", "model_inputs", "model_outputs"})
-
-_SECRET_KEY = re.compile(
-    r"(password|secret|connectionstring|accesskey|primarykey|secondarykey|sastoken)$", re.I
-)
-_ENV_KEYS = frozenset({"environmentvariables", "environment_variables"})
 
 
 sensitivity = sensitivity_from_tags
@@ -260,27 +253,3 @@ def deployment_facts(deployments: Sequence[Mapping[str, Any]], workspace_cmk: bo
         "logging.capture_encrypted": workspace_cmk if capture else None,
         "availability.instance_count": min(known) if len(known) == len(capacities) else None,
     }
-
-
-def redact(value: Any, *, _env: bool = False) -> Any:
-    """A deep copy of provider JSON with secrets replaced by ``***REDACTED***`` (key names kept).
-
-    Every value of an environment-variable map is redacted, and so is any key that names a
-    password, secret, connection string or access key.
-    """
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            name = str(key)
-            if _env:
-                out[name] = REDACTED if item is not None else None
-            elif name.lower() in _ENV_KEYS and isinstance(item, Mapping):
-                out[name] = redact(item, _env=True)
-            elif _SECRET_KEY.search(name) and isinstance(item, (str, int, float)) and item != "":
-                out[name] = REDACTED
-            else:
-                out[name] = redact(item)
-        return out
-    if isinstance(value, (list, tuple)):
-        return [redact(item) for item in value]
-    return value

@@ -49,7 +49,7 @@ def _resource(
         facts=facts,
         links=links,
         tags=tags,
-        raw=fc.redact(display(raw if raw is not None else tf.attrs)),
+        raw=raw,
     )
 
 

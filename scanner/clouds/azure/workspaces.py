@@ -9,6 +9,7 @@ from typing import Any
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.rbac import identity_label, identity_principals
 from scanner.model import Resource, Source
+from scanner.redact import redact_mapping
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class WorkspaceContext:
             account=self.subscription,
             region=region or self.location,
             tags=dict(tags),
-            raw=fc.redact(raw),
+            raw=redact_mapping(raw),
             links=tuple(links),
             resource_type=f"Microsoft.MachineLearningServices/{resource_type}",
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from scanner.clouds.gcp import facts_common as fc
 from scanner.model import Resource, Source
+from scanner.redact import redact_mapping
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class LiveContext:
             account=self.project,
             region=self.location,
             tags=dict(item.get("labels") or {}),
-            raw=fc.redact(item),
+            raw=redact_mapping(item),
             links=links,
             resource_type=resource_type,
         )

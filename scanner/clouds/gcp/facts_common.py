@@ -17,7 +17,6 @@ from scanner.privacy.sensitivity import sensitivity_from_tags
 
 PROVIDER = "gcp"
 SERVICE = "aiplatform"
-REDACTED = "***REDACTED***"
 
 CUSTOM_CODE_AGENT_GRANT = "Vertex AI Custom Code Service Agent: project-wide Cloud Storage and BigQuery"
 """Why a custom job with no service account is overprivileged (the agent reads and writes every bucket and table)."""
@@ -157,47 +156,6 @@ def is_broad_role(role: str) -> bool:
 def is_default_account(email: str) -> bool:
     """The Compute Engine default service account (``N-compute@developer.gserviceaccount.com``)."""
     return email.endswith("-compute@developer.gserviceaccount.com")
-
-
-KEPT_METADATA_PREFIXES = ("notebook-", "proxy-", "framework", "version", "title")
-"""Instance metadata keys whose values are configuration, not user data, and stay readable in evidence."""
-
-
-def redact(value: Any) -> Any:
-    """A copy of ``value`` with secrets replaced by ``***REDACTED***``, live and Terraform alike.
-
-    Vertex carries env as ``env: [{name, value}]`` (container_spec, python_package_spec,
-    worker pools inside training_task_inputs); names are kept so evidence still says
-    which variables exist. Instance ``metadata`` (Workbench / notebooks) carries startup
-    scripts and whatever users put there: every key is kept, only configuration values
-    (``notebook-*`` switches and the like) stay readable.
-    """
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if str(key) in ("env", "environment", "environment_variables"):
-                out[key] = _redact_env(item)
-            elif str(key) == "metadata" and isinstance(item, Mapping):
-                out[key] = {
-                    k: v if str(k).startswith(KEPT_METADATA_PREFIXES) else REDACTED for k, v in item.items()
-                }
-            else:
-                out[key] = redact(item)
-        return out
-    if isinstance(value, list):
-        return [redact(item) for item in value]
-    return value
-
-
-def _redact_env(env: Any) -> Any:
-    if isinstance(env, list):
-        return [
-            {**item, "value": REDACTED} if isinstance(item, Mapping) and "value" in item else redact(item)
-            for item in env
-        ]
-    if isinstance(env, Mapping):
-        return {key: REDACTED for key in env}
-    return REDACTED
 
 
 def env_map(env: Any) -> dict[str, str]:

@@ -99,7 +99,6 @@ def _resource(tf: TfResource, kind: str, facts: dict[str, Any], links: Iterable[
         kind=kind,
         facts=facts,
         tags=labels,
-        raw=fc.redact(tf.attrs),
         links=[*links, *_referenced_key_and_network(tf)],
     )
 

@@ -83,6 +83,5 @@ def _notebook(tf: TfResource, facts: dict[str, Any], *, service: str):
         kind="notebook",
         facts=facts,
         tags=labels,
-        raw=fc.redact(tf.attrs),
         links=[facts["identity.principal"]] if facts.get("identity.principal") else [],
     )
