@@ -61,6 +61,8 @@ class OutputOptions:
     """User policy directories, recorded in the evidence pack (set by the scan commands)."""
     strict: bool = False
     """``--strict``: any scan error (one unreadable file, one denied region) makes the exit code 2."""
+    group_by: str = "resource"
+    """How the console groups findings: under each ``resource`` or under each ``policy``."""
 
     @property
     def shows_console(self) -> bool:

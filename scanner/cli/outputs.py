@@ -17,7 +17,7 @@ from rich.console import Console
 
 from scanner.app import DEFAULT_OUTPUT_DIR, Finished, OutputOptions
 from scanner.gate.decision import FAIL_ON
-from scanner.report.console import render_compliance_summary, render_console
+from scanner.report.console import GROUP_BY, render_compliance_summary, render_console
 from scanner.report.formats import ALL_FORMATS
 
 __all__ = ["OutputOptions", "collect", "output_options", "present"]
@@ -91,11 +91,23 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 type=click.Path(exists=True),
                 help="Extra compliance framework YAML files or directories (repeatable).",
             ),
-            click.option("--quiet", "-q", is_flag=True, help="No progress bar and no console table."),
             click.option(
                 "--strict",
                 is_flag=True,
                 help="Exit 2 when any input could not be read (a bad file, a denied region), after reporting.",
+            ),
+            click.option(
+                "--group-by",
+                type=click.Choice(GROUP_BY, case_sensitive=False),
+                default="resource",
+                show_default=True,
+                help="Console: list findings under each resource or under each policy.",
+            ),
+            click.option(
+                "--quiet",
+                "-q",
+                is_flag=True,
+                help="Console: failing findings only (no progress, totals, risk or notes).",
             ),
         ]
         for decorator in reversed(decorators):
@@ -122,6 +134,7 @@ def collect(kwargs: dict[str, Any]) -> OutputOptions:
         frameworks=tuple(kwargs.pop("framework_dirs", ())),
         # Read, not popped: the policy options (scanner/cli/policy_options.py) own --policies.
         policy_dirs=tuple(kwargs.get("policy_dirs", ())),
+        group_by=kwargs.pop("group_by", "resource"),
     )
 
 
@@ -129,9 +142,13 @@ def present(finished: Finished, options: OutputOptions, console: Console) -> int
     """Print a finished scan (console table or error lines, standard-output formats, notes, gate
     reasons) and return its exit code; an ``input_error`` is raised for the CLI's one handler."""
     if options.shows_console:
-        render_console(finished.result, console)
+        render_console(finished.result, console, group_by=options.group_by)
         render_compliance_summary(list(finished.frameworks), console)
-    else:  # errors are never silent: one line each on stderr when no console table shows them
+    if options.quiet and "console" in options.formats:
+        render_console(finished.result, console, group_by=options.group_by, failing_only=True)
+    if (
+        not options.shows_console
+    ):  # errors are never silent: one line each on stderr when no console table shows them
         for error in finished.result.errors:
             click.echo(f"mlscan: error: {error.where}: {error.reason}", err=True)
     for text in finished.stdout:

@@ -107,7 +107,9 @@ def risk(results: str, as_json: bool) -> None:
     """
     from rich.console import Console
 
-    from scanner.privacy.risk import join_served_privacy, render_risk_table, risk_from_dict, risk_to_dict
+    from scanner.privacy.risk import join_served_privacy, risk_from_dict, risk_to_dict
+    from scanner.report.console import render_risk
+    from scanner.report.json_contract import result_from_dict
 
     try:
         with open(results, encoding="utf-8") as handle:
@@ -116,16 +118,15 @@ def risk(results: str, as_json: bool) -> None:
         raise InputError(results, f"not a readable mlscan JSON result ({exc})") from exc
     if not isinstance(data, dict) or "resources" not in data:
         raise InputError(results, "not an mlscan JSON result (no 'resources')")
+    resources = result_from_dict(data).resources
     if isinstance(data.get("privacy_risk"), list):
         summaries = [risk_from_dict(item) for item in data["privacy_risk"]]
     else:
-        from scanner.report.json_contract import result_from_dict
-
-        _, summaries = join_served_privacy(result_from_dict(data).resources)
+        _, summaries = join_served_privacy(resources)
     if as_json:
         click.echo(json.dumps([risk_to_dict(s) for s in summaries], indent=2, ensure_ascii=False))
         return
     if not summaries:
         click.echo("no endpoints in this result")
         return
-    render_risk_table(summaries, Console())
+    render_risk(summaries, {r.id: r for r in resources}, Console())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scanner.model import Resource
 from scanner.privacy.sensitivity import (
@@ -25,9 +25,6 @@ from scanner.privacy.sensitivity import (
     most_sensitive,
     sensitivity_from_tags,
 )
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 DEFAULT_EPSILON_CEILING = 8.0
 """ε above which a DP guarantee is treated as weak (the policies' default ceiling)."""
@@ -283,35 +280,3 @@ def risk_from_dict(data: dict[str, Any]) -> RiskSummary:
         epsilon=data.get("epsilon"),
         sensitivity=data.get("sensitivity"),
     )
-
-
-_LEVEL_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
-
-
-def render_risk_table(summaries: Sequence[RiskSummary], console: Console) -> None:
-    """Print the per-endpoint risk, worst first, one factor per line."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    if not summaries:
-        return
-    table = Table(title="Training-data leakage risk per endpoint", show_lines=True, expand=True)
-    table.add_column("Level", no_wrap=True)
-    table.add_column("Score", no_wrap=True, justify="right")
-    table.add_column("Endpoint", overflow="fold", ratio=2)
-    table.add_column("Data", no_wrap=True)
-    table.add_column("Training privacy", overflow="fold", ratio=1)
-    table.add_column("Factors", overflow="fold", ratio=4)
-    for s in summaries:
-        privacy = s.privacy_status or "lineage unknown"
-        if s.epsilon is not None:
-            privacy += f" (ε={s.epsilon:.2f})"
-        table.add_row(
-            f"[{_LEVEL_STYLE.get(s.level, '')}]{s.level}[/]",
-            f"{s.score:g}",
-            escape(f"{s.provider}:{s.endpoint_name}"),
-            escape(s.sensitivity or "?"),
-            escape(privacy),
-            escape("\n".join(s.factors)),
-        )
-    console.print(table)

@@ -10,8 +10,9 @@ import yaml
 from rich.console import Console
 
 from scanner.model import Resource, Source
-from scanner.privacy.risk import join_served_privacy, render_risk_table, risk_to_dict
+from scanner.privacy.risk import join_served_privacy, risk_to_dict
 from scanner.privacy.training import TrainingInputs, privacy_facts
+from scanner.report.console import render_risk
 
 LIVE = Source(kind="live")
 DP_JOB_FACTS = privacy_facts(
@@ -242,7 +243,7 @@ def test_json_and_console_renderings():
     assert "public endpoint returns nearest training examples" in payload[0]["factors"]
     assert payload[0]["training_jobs"] == [JOB_PLAIN]
     console = Console(record=True, width=200)
-    render_risk_table(summaries, console)
+    render_risk(summaries, {r.id: r for r in resources}, console)
     text = console.export_text()
     assert "public-explained" in text and "critical" in text and "nearest training examples" in text
 

@@ -44,7 +44,7 @@ def aws_estate() -> Iterator[dict]:
 def scan(*args: str) -> dict:
     result = CliRunner().invoke(main, ["scan", "--cloud", "aws", "--regions", "us-east-1", *args], env={})
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_live_findings_import_into_security_hub(aws_estate: dict) -> None:
