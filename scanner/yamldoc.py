@@ -62,6 +62,9 @@ class YamlDocument:
     @classmethod
     def read(cls, path: str | Path, loader: type | None = None) -> YamlDocument:
         """Read and parse a file; unreadable or invalid files raise :class:`YamlFileError`."""
+        if not Path(path).is_file():  # a FIFO would block, a directory is not a document
+            reason = "no such file" if not Path(path).exists() else "not a regular file"
+            raise YamlFileError(str(path), f"cannot read: {reason}")
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

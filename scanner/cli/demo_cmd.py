@@ -41,7 +41,8 @@ def demo(terraform_paths: tuple[str, ...], **kwargs: object) -> None:
     from scanner.sandbox.estate import running_sandbox
 
     console = Console()
-    paths = terraform_paths or (str(terraform_examples_dir()),)
+    bundled = terraform_examples_dir()  # its plans are named: beside .tf files a walk skips them
+    paths = terraform_paths or (str(bundled), *sorted(str(p) for p in (bundled / "plans").glob("*.json")))
     report_dir = str(kwargs.get("output_dir") or DEFAULT_OUTPUT_DIR)
 
     def demo_outputs(outputs: OutputOptions) -> OutputOptions:

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from scanner.app import finish
 from scanner.cli.outputs import collect, output_options, present
-from scanner.jsondoc import JsonFileError, read_json
+from scanner.jsondoc import InputFileError, read_json
 from scanner.model import InputError, ScanResult
 from scanner.report.json_contract import result_from_dict
 
@@ -32,7 +32,7 @@ def load_results(path: str) -> ScanResult:
     """A saved JSON result as a ScanResult; :class:`InputError` (exit 2) naming file and line when it is not one."""
     try:
         data = read_json(path)
-    except JsonFileError as exc:
+    except InputFileError as exc:
         raise InputError(exc.where, exc.reason) from exc
     tool = data.get("tool") if isinstance(data, dict) else None
     if not isinstance(tool, dict) or tool.get("name") != "mlscan" or "schema_version" not in data:

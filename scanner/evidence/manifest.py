@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scanner.jsondoc import JsonFileError, read_json
+from scanner.jsondoc import InputFileError, read_json
 from scanner.model import InputError
 
 MANIFEST = "manifest.json"
@@ -155,7 +155,7 @@ def verify_pack(root: str | Path, expect_digest: str | None = None) -> Verificat
         recorded = document["files"]
         if document.get("algorithm") != ALGORITHM or not isinstance(recorded, dict):
             raise ValueError(f"unsupported manifest (algorithm {document.get('algorithm')!r})")
-    except JsonFileError as exc:
+    except InputFileError as exc:
         if not manifest_path.exists():
             return Verification(problems=(f"{manifest_path}: manifest missing",))
         return Verification(problems=(f"{manifest_path}: unreadable manifest: {exc.reason}",))

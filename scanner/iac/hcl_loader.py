@@ -18,6 +18,7 @@ from scanner.iac.expressions import Pending, Scope, evaluate, references_in
 from scanner.iac.hcl_syntax import Attribute, Block, HclDocument, parse_hcl
 from scanner.iac.types import AttributeOrigin, TfResource
 from scanner.iac.values import Unknown
+from scanner.jsondoc import InputFileError, read_input_bytes
 from scanner.model import ScanError, Source, Suppression
 
 _SKIP = re.compile(r"mlscan:skip=([\w.*,-]+)(?:[:\s]+(.*))?")
@@ -29,9 +30,19 @@ Parse = Callable[[Path], HclDocument]
 """How loaders get a parsed file: :func:`parse_file`, or a :class:`ParseCache`."""
 
 
+MAX_TF_BYTES = 64 << 20
+"""A .tf / .tfvars file larger than this is refused (hand-written Terraform is kilobytes)."""
+
+
 def parse_file(path: Path) -> HclDocument:
-    """Parse one HCL file; raises :class:`HclError` with line, column and reason on bad syntax."""
-    document = parse_hcl(path)
+    """Parse one HCL file; raises :class:`HclError` with line, column and reason on bad syntax, and
+    :class:`UnreadableFile` for a file that cannot be read (permissions, a FIFO or a directory named
+    ``*.tf``, a dangling symlink or a symlink loop, too large)."""
+    try:
+        source = read_input_bytes(path, MAX_TF_BYTES)
+    except InputFileError as exc:
+        raise UnreadableFile(path, exc.reason) from exc
+    document = parse_hcl(path, source)
     if document.problem is not None:
         problem = document.problem
         raise HclError(path, problem.line, problem.reason, problem.column)
@@ -51,6 +62,17 @@ class HclError(Exception):
         if self.line:
             where += f":{self.line}" + (f":{self.column}" if self.column else "")
         return ScanError(where=where, reason=f"invalid HCL: {self.reason}")
+
+
+class UnreadableFile(HclError):
+    """A Terraform input file that could not be read at all (reported as such, not as bad syntax)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(path, None, reason)
+
+    def to_scan_error(self) -> ScanError:
+        """``file: cannot read ...`` (the reason already says why)."""
+        return ScanError(where=str(self.path), reason=self.reason)
 
 
 class ParseCache:

@@ -3,6 +3,11 @@
 A directory is searched recursively; every directory holding .tf files is one module
 (its own variables, locals and names). A .tf file alone is a module of one file. A
 .json file is a ``terraform show -json`` plan. Bad files become errors; the rest loads.
+
+A plan and the .tf files it was made from describe the same resources, so a walked directory
+never yields both: its plan files are read only when the tree holds no .tf file at all (a
+folder of plans); beside .tf sources a plan is read only when named on the command line
+(``mlscan iac infra/ infra/plan.json`` scans both faces on purpose).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from scanner.iac.hcl_loader import Parse, ParseCache, load_module
 from scanner.iac.modules import called_directories, load_tree
 from scanner.iac.plan_loader import load_plan
 from scanner.iac.types import TfResource
+from scanner.jsondoc import input_file_problem
 from scanner.model import ScanError
 
 _SKIPPED_DIRS = {".terraform", ".git", "node_modules", ".venv"}
@@ -51,11 +57,12 @@ def load_paths(paths: Sequence[str | Path]) -> IacLoad:
         if not path.exists():
             errors.append(ScanError(where=str(path), reason="no such file or directory"))
         elif path.is_dir():
-            work += [("dir", directory, files) for directory, files in _module_dirs(path)]
-            work += [
-                ("plan", plan, [])
-                for plan in sorted(p for p in _walk(path, ".json") if _is_candidate_plan(p))
-            ]
+            tf_files, json_files = _walk(path, errors)
+            work += [("dir", directory, files) for directory, files in _module_dirs(tf_files)]
+            if not tf_files:  # plans beside .tf sources are read only when named (see module docstring)
+                work += [
+                    ("plan", plan, []) for plan in sorted(p for p in json_files if _is_candidate_plan(p))
+                ]
         elif path.suffix == ".tf":
             work.append(("file", path, [path]))
         elif path.suffix == ".json":
@@ -142,31 +149,72 @@ def _tf_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.tf"))
 
 
-def _module_dirs(root: Path) -> list[tuple[Path, list[Path]]]:
+def _module_dirs(tf_files: list[Path]) -> list[tuple[Path, list[Path]]]:
     by_dir: dict[Path, list[Path]] = {}
-    for tf in sorted(_walk(root, ".tf")):
+    for tf in sorted(tf_files):
         by_dir.setdefault(tf.parent, []).append(tf)
     return sorted(by_dir.items())
 
 
-def _walk(root: Path, suffix: str) -> list[Path]:
-    """Files ending in ``suffix`` below ``root``, never descending into skipped directories."""
-    found: list[Path] = []
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = [d for d in subdirs if not _skipped((d,))]
-        found += [Path(directory) / name for name in files if name.endswith(suffix)]
-    return found
+def _walk(root: Path, errors: list[ScanError]) -> tuple[list[Path], list[Path]]:
+    """(.tf files, .json files) below ``root``, never descending into skipped directories.
+
+    Nothing is passed over in silence: a directory that cannot be listed, a directory named
+    ``*.tf`` and a directory symlink that loops back are error entries. Directory symlinks are
+    followed (as Terraform does), each real directory once. Non-regular files named ``*.tf``
+    (FIFOs, dangling symlinks, symlink loops) are kept: reading them reports each one.
+    """
+    tf_files: list[Path] = []
+    json_files: list[Path] = []
+    seen: set[str] = set()
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(ScanError(where=str(exc.filename), reason=f"cannot list directory: {exc.strerror}"))
+
+    for directory, subdirs, files in os.walk(root, onerror=unreadable, followlinks=True):
+        seen.add(os.path.realpath(directory))
+        kept = []
+        for name in subdirs:
+            path = Path(directory) / name
+            if _skipped((name,)):
+                continue
+            if path.is_symlink() and _is_ancestor(path):
+                errors.append(ScanError(where=str(path), reason="symlink loop (links to a parent directory)"))
+                continue
+            if path.is_symlink() and os.path.realpath(path) in seen:
+                reason = f"links to {os.path.realpath(path)}, already scanned; not scanned twice"
+                errors.append(ScanError(where=str(path), reason=reason))
+                continue
+            if name.endswith(".tf"):
+                errors.append(
+                    ScanError(where=str(path), reason="is a directory named *.tf, not a Terraform file")
+                )
+            kept.append(name)
+        subdirs[:] = kept
+        tf_files += [Path(directory) / name for name in files if name.endswith(".tf")]
+        json_files += [Path(directory) / name for name in files if name.endswith(".json")]
+    return tf_files, json_files
+
+
+def _is_ancestor(path: Path) -> bool:
+    """Whether a (symlinked) directory resolves to one of its own parents."""
+    real = os.path.realpath(path)
+    return any(os.path.realpath(parent) == real for parent in path.parents)
 
 
 def _tfvars(directory: Path) -> list[Path]:
-    found = [directory / "terraform.tfvars"] if (directory / "terraform.tfvars").is_file() else []
+    """terraform.tfvars and *.auto.tfvars: anything of that name (a FIFO or a directory is reported when read)."""
+    automatic = directory / "terraform.tfvars"
+    found = [automatic] if automatic.exists() or automatic.is_symlink() else []
     return found + sorted(directory.glob("*.auto.tfvars"))
 
 
 def _is_candidate_plan(path: Path) -> bool:
-    """Plan files found while walking a directory: .json files that start like a plan document."""
+    """Plan files found while walking a directory: regular .json files that start like a plan document."""
+    if input_file_problem(path):
+        return False  # not a regular file: never opened (a FIFO would block); .json is not a .tf input
     try:
-        with path.open(encoding="utf-8") as handle:
+        with path.open(encoding="utf-8", errors="replace") as handle:
             head = handle.read(4096)
     except OSError:
         return False

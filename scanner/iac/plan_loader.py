@@ -14,7 +14,7 @@ from typing import Any
 
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref
-from scanner.jsondoc import JsonFileError, read_json
+from scanner.jsondoc import InputFileError, read_json
 from scanner.model import ScanError, Source
 
 KNOWN_AFTER_APPLY = "(known after apply)"
@@ -38,7 +38,7 @@ def load_plan(path: Path) -> tuple[list[TfResource], list[ScanError]]:
     """
     try:
         data = read_json(path)
-    except JsonFileError as exc:
+    except InputFileError as exc:
         return [], [ScanError(where=exc.where, reason=exc.reason)]
     if not looks_like_plan(data):
         return [], [
