@@ -13,11 +13,20 @@ from typing import Any
 
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.lifecycle import lifecycle_facts
+from scanner.clouds.aws.terraform_pipeline import map_pipeline
+from scanner.clouds.aws.terraform_studio import (
+    map_mlflow_tracking_server,
+    map_model_package_group,
+    map_space,
+    map_workforce,
+    map_workteam,
+)
+from scanner.clouds.aws.tf_common import find, simple_resource
 from scanner.clouds.aws.tf_iam import TfKeyJudge, TfRoleJudge
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
-from scanner.iac.values import Ref, Unknown, block, blocks
+from scanner.iac.values import Unknown, block, blocks
 from scanner.model import Resource
 
 MONITORING_OUTPUTS = {
@@ -206,7 +215,7 @@ def flow_definition_shape(attrs: Mapping[str, Any]) -> dict[str, Any]:
 
 def map_endpoint(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """aws_sagemaker_endpoint + its endpoint configuration + the models it serves → one endpoint."""
-    config = _find(index, tf, tf.attrs.get("endpoint_config_name"), "aws_sagemaker_endpoint_configuration")
+    config = find(index, tf, tf.attrs.get("endpoint_config_name"), "aws_sagemaker_endpoint_configuration")
     return [_endpoint(tf, config, index)]
 
 
@@ -227,7 +236,7 @@ def _endpoint(tf: TfResource, config: TfResource | None, index: TfIndex) -> Reso
             *_list(config.attrs.get("shadow_production_variants")),
         ]
         for variant in variants:
-            model = _find(index, config, variant.get("model_name"), "aws_sagemaker_model")
+            model = find(index, config, variant.get("model_name"), "aws_sagemaker_model")
             models.append(model)
             model_shapes.append(model_shape(model.attrs) if model else None)
     origin = config or tf
@@ -253,14 +262,14 @@ def _endpoint(tf: TfResource, config: TfResource | None, index: TfIndex) -> Reso
 def map_model(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """aws_sagemaker_model → model (network isolation default off, VPC, execution role)."""
     facts = fc.model_facts(model_shape(tf.attrs), TfRoleJudge(index, tf))
-    return [_simple(tf, index, "model", facts, tf.attrs.get("execution_role_arn"))]
+    return [simple_resource(tf, index, "model", facts, tf.attrs.get("execution_role_arn"))]
 
 
 def map_notebook(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """aws_sagemaker_notebook_instance → notebook (omitted direct internet / root = Enabled, IMDSv1)."""
     facts = fc.notebook_facts(notebook_shape(tf.attrs), TfKeyJudge(index, tf), TfRoleJudge(index, tf))
     lifecycle, _ = lifecycle_facts(_lifecycle_contents(tf, index))
-    return [_simple(tf, index, "notebook", {**facts, **lifecycle}, tf.attrs.get("role_arn"))]
+    return [simple_resource(tf, index, "notebook", {**facts, **lifecycle}, tf.attrs.get("role_arn"))]
 
 
 def _lifecycle_contents(tf: TfResource, index: TfIndex) -> list[Any] | None:
@@ -268,7 +277,7 @@ def _lifecycle_contents(tf: TfResource, index: TfIndex) -> list[Any] | None:
     value = tf.attrs.get("lifecycle_config_name")
     if value is None:
         return []
-    config = _find(index, tf, value, "aws_sagemaker_notebook_instance_lifecycle_configuration")
+    config = find(index, tf, value, "aws_sagemaker_notebook_instance_lifecycle_configuration")
     if config is None:
         return None
     return [config.attrs[key] for key in ("on_create", "on_start") if config.attrs.get(key) is not None]
@@ -278,7 +287,10 @@ def map_domain(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """aws_sagemaker_domain → workspace (omitted app_network_access_type = PublicInternetOnly)."""
     shape = domain_shape(tf.attrs)
     facts = fc.domain_facts(shape, TfKeyJudge(index, tf), TfRoleJudge(index, tf))
-    return [_simple(tf, index, "workspace", facts, _role_of(shape))]
+    space = block(tf.attrs, "default_space_settings")
+    space_role = index.resolve(space.get("execution_role"), tf) if isinstance(space, Mapping) else None
+    extra = [space_role.address] if space_role is not None else []
+    return [simple_resource(tf, index, "workspace", facts, _role_of(shape), extra)]
 
 
 def map_user_profile(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
@@ -288,20 +300,32 @@ def map_user_profile(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     facts = fc.user_profile_facts({"UserSettings": {"ExecutionRole": role_value}}, TfRoleJudge(index, tf))
     domain = index.resolve(tf.attrs.get("domain_id"), tf)
     extra = [domain.address] if domain else []
-    return [_simple(tf, index, "workspace", facts, role_value, extra)]
+    return [simple_resource(tf, index, "workspace", facts, role_value, extra)]
 
 
 def map_app(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """aws_sagemaker_app → compute: a Studio app instance, linked to its domain and user profile."""
     linked = [index.resolve(tf.attrs.get(k), tf) for k in ("domain_id", "user_profile_name", "space_name")]
-    return [_simple(tf, index, "compute", {}, None, [r.address for r in linked if r])]
+    return [simple_resource(tf, index, "compute", {}, None, [r.address for r in linked if r])]
 
 
 def map_monitoring_job(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """Model-monitor job definitions → compute (output / volume KMS, inter-container encryption, isolation)."""
     shape = monitoring_shape(tf.attrs, MONITORING_OUTPUTS[tf.type])
     facts = fc.monitoring_job_facts(shape, "Output", TfKeyJudge(index, tf), TfRoleJudge(index, tf))
-    return [_simple(tf, index, "compute", facts, tf.attrs.get("role_arn"))]
+    return [simple_resource(tf, index, "compute", facts, tf.attrs.get("role_arn"), _schedules_of(tf, index))]
+
+
+def _schedules_of(definition: TfResource, index: TfIndex) -> list[str]:
+    """The monitoring schedules that run a job definition (merged here: they carry no settings of their own)."""
+    name = definition.attrs.get("name")
+    schedules = index.referencing(definition, "aws_sagemaker_monitoring_schedule")
+    for schedule in index.of_type("aws_sagemaker_monitoring_schedule"):
+        config = block(schedule.attrs, "monitoring_schedule_config")
+        named = config.get("monitoring_job_definition_name") if isinstance(config, Mapping) else None
+        if isinstance(name, str) and named == name and schedule.module == definition.module:
+            schedules.append(schedule)
+    return list(dict.fromkeys(s.address for s in schedules))
 
 
 def map_feature_group(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
@@ -310,7 +334,7 @@ def map_feature_group(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
         feature_group_shape(tf.attrs), TfKeyJudge(index, tf), TfRoleJudge(index, tf)
     )
     name = tf.attrs.get("feature_group_name")
-    return [_simple(tf, index, "data_store", facts, tf.attrs.get("role_arn"), name=name)]
+    return [simple_resource(tf, index, "data_store", facts, tf.attrs.get("role_arn"), name=name)]
 
 
 def map_flow_definition(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
@@ -319,36 +343,12 @@ def map_flow_definition(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
         flow_definition_shape(tf.attrs), TfKeyJudge(index, tf), TfRoleJudge(index, tf)
     )
     name = tf.attrs.get("flow_definition_name")
-    return [_simple(tf, index, "data_store", facts, tf.attrs.get("role_arn"), name=name)]
+    return [simple_resource(tf, index, "data_store", facts, tf.attrs.get("role_arn"), name=name)]
 
 
 def map_merged(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """Configuration pieces (lifecycle scripts, code repositories): no resource of their own."""
     return []
-
-
-def _simple(
-    tf: TfResource,
-    index: TfIndex,
-    kind: str,
-    facts: Mapping[str, Any],
-    role_value: Any,
-    extra_links: Iterable[str] = (),
-    name: Any = None,
-) -> Resource:
-    tags = literal_tags(tf.attrs)
-    role = index.resolve(role_value, tf)
-    links = [*([role.address] if role else []), *extra_links]
-    return resource_from_tf(
-        tf,
-        provider="aws",
-        service="sagemaker",
-        kind=kind,
-        facts={**fc.common_facts(tags), **facts},
-        links=links,
-        name=name if isinstance(name, str) else None,
-        tags=tags,
-    )
 
 
 def _role_of(shape: Mapping[str, Any]) -> Any:
@@ -362,18 +362,6 @@ def _list(value: Any) -> list[Mapping[str, Any]]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, Mapping)]
     return []
-
-
-def _find(index: TfIndex, origin: TfResource, value: Any, tf_type: str) -> TfResource | None:
-    """The block a name attribute points at: by reference, or by literal name within the module."""
-    if isinstance(value, Ref):
-        target = index.resolve(value, origin)
-        return target if target is not None and target.type == tf_type else None
-    if isinstance(value, str):
-        for candidate in index.of_type(tf_type):
-            if candidate.attrs.get("name") == value and candidate.module == origin.module:
-                return candidate
-    return None
 
 
 def _used_by_endpoint(config: TfResource, index: TfIndex) -> bool:
@@ -397,6 +385,14 @@ MAPPERS: dict[str, TerraformMapper] = {
     "aws_sagemaker_feature_group": map_feature_group,
     "aws_sagemaker_flow_definition": map_flow_definition,
     **dict.fromkeys(MONITORING_OUTPUTS, map_monitoring_job),
+    "aws_sagemaker_space": map_space,
+    "aws_sagemaker_pipeline": map_pipeline,
+    "aws_sagemaker_workforce": map_workforce,
+    "aws_sagemaker_workteam": map_workteam,
+    "aws_sagemaker_mlflow_tracking_server": map_mlflow_tracking_server,
+    "aws_sagemaker_model_package_group": map_model_package_group,
+    "aws_sagemaker_model_package_group_policy": map_merged,
+    "aws_sagemaker_monitoring_schedule": map_merged,
     "aws_sagemaker_notebook_instance_lifecycle_configuration": map_merged,
     "aws_sagemaker_studio_lifecycle_config": map_merged,
     "aws_sagemaker_code_repository": map_merged,

@@ -12,12 +12,17 @@ Facts come from :mod:`scanner.clouds.azure.facts_common`, shared with the live f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
-from scanner.clouds.azure.tf_identity import grants_for, identity_keys, primary_is_user_assigned
-from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
+from scanner.clouds.azure.terraform_azapi import AZAPI_MAPPERS, azapi_type
+from scanner.clouds.azure.terraform_datastores import DATASTORE_TYPES, map_datastore, map_synapse_spark
+from scanner.clouds.azure.tf_common import identity as _identity
+from scanner.clouds.azure.tf_common import resource as _resource
+from scanner.clouds.azure.tf_common import storage_public
+from scanner.clouds.azure.tf_identity import primary_is_user_assigned
+from scanner.clouds.base import TerraformMapper
 from scanner.iac.graph import TfIndex
 from scanner.iac.plan_loader import KNOWN_AFTER_APPLY
 from scanner.iac.types import TfResource
@@ -26,36 +31,6 @@ from scanner.model import Resource
 
 _ENDPOINT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
 _DEPLOYMENT_TYPE = f"{_ENDPOINT_TYPE}/deployments"
-AZAPI_TYPES = frozenset({_ENDPOINT_TYPE, _DEPLOYMENT_TYPE})
-"""The Microsoft.MachineLearningServices types (lower case) whose azapi_resource blocks are mapped
-(deployments are merged into their endpoint)."""
-
-
-def _resource(
-    tf: TfResource,
-    kind: str,
-    facts: dict[str, Any],
-    *,
-    links: Iterable[str] = (),
-    raw: Mapping[str, Any] | None = None,
-) -> Resource:
-    tags = literal_tags(tf.attrs)
-    facts.setdefault("data.sensitivity", fc.sensitivity(tags))
-    return resource_from_tf(
-        tf,
-        provider=fc.PROVIDER,
-        service=fc.SERVICE,
-        kind=kind,
-        facts=facts,
-        links=links,
-        tags=tags,
-        raw=raw,
-    )
-
-
-def _identity(tf: TfResource, index: TfIndex, default: bool | None) -> tuple[dict[str, Any], list[str]]:
-    keys, label = identity_keys(tf)
-    return fc.identity_facts(keys, grants_for(tf, keys, index), principal_label=label, default=default), keys
 
 
 def _subnet(value: Any) -> str | bool | None:
@@ -114,27 +89,12 @@ def map_workspace(tf: TfResource, index: TfIndex) -> list[Resource]:
         hbi=as_bool(attrs.get("high_business_impact"), False),
         private_endpoint=_private_endpoint(tf, index),
     )
-    facts["storage.public"] = _storage_public(tf, index)
+    facts["storage.public"] = storage_public(tf.attrs.get("storage_account_id"), tf, index)
     # A workspace's system-assigned identity is its own, not one shared with other workloads.
     identity, keys = _identity(tf, index, False)
     facts.update(identity)
     facts["identity.user_assigned"] = primary_is_user_assigned(attrs)
     return [_resource(tf, "workspace", facts, links=keys)]
-
-
-def _storage_public(ws: TfResource, index: TfIndex) -> bool | None:
-    """Whether the workspace's storage account (when it is in the configuration) is public."""
-    storage = index.resolve(ws.attrs.get("storage_account_id"), ws)
-    if storage is None or storage.type != "azurerm_storage_account":
-        return None
-    rules = block(storage.attrs, "network_rules")
-    separate = index.referencing(storage, "azurerm_storage_account_network_rules")
-    if separate:
-        rules = separate[0].attrs
-    if isinstance(rules, Unknown):
-        return None
-    action = as_str((rules or {}).get("default_action"), "Allow")
-    return fc.storage_public(as_bool(storage.attrs.get("public_network_access_enabled"), True), action)
 
 
 def _workspace_of(tf: TfResource, index: TfIndex) -> TfResource | None:
@@ -239,10 +199,6 @@ def map_online_endpoint(tf: TfResource, index: TfIndex) -> list[Resource]:
     ]
 
 
-def _azapi_type(tf: TfResource) -> str:
-    return (as_str(tf.attrs.get("type")) or "").split("@", 1)[0].lower()
-
-
 def _body(tf: TfResource) -> Mapping[str, Any]:
     body = tf.attrs.get("body")
     return body if isinstance(body, Mapping) else {}
@@ -251,7 +207,7 @@ def _body(tf: TfResource) -> Mapping[str, Any]:
 def _azapi_deployments(endpoint: TfResource, index: TfIndex) -> list[Mapping[str, Any]]:
     found = []
     for dep in index.referencing(endpoint, "azapi_resource"):
-        if _azapi_type(dep) == _DEPLOYMENT_TYPE and isinstance(dep.attrs.get("parent_id"), Ref):
+        if azapi_type(dep) == _DEPLOYMENT_TYPE and isinstance(dep.attrs.get("parent_id"), Ref):
             target = index.resolve(dep.attrs.get("parent_id"), dep)
             if target is endpoint:
                 found.append({"name": display(dep.attrs.get("name")), **_body(dep)})
@@ -259,8 +215,12 @@ def _azapi_deployments(endpoint: TfResource, index: TfIndex) -> list[Mapping[str
 
 
 def map_azapi(tf: TfResource, index: TfIndex) -> list[Resource]:
-    """azapi_resource online endpoints (with their azapi deployments merged); other azapi types are skipped."""
-    if _azapi_type(tf) != _ENDPOINT_TYPE:
+    """azapi_resource ML types: online endpoints (their azapi deployments merged) here, the others by
+    :data:`AZAPI_MAPPERS`; non-ML azapi types are skipped."""
+    arm_type = azapi_type(tf)
+    if arm_type in AZAPI_MAPPERS:
+        return AZAPI_MAPPERS[arm_type](tf, index)
+    if arm_type != _ENDPOINT_TYPE:
         return []
     body = tf.attrs.get("body")
     props = (body.get("properties") or {}) if isinstance(body, Mapping) else None
@@ -281,4 +241,10 @@ MAPPERS: dict[str, TerraformMapper] = {
     "azurerm_machine_learning_inference_cluster": map_inference_cluster,
     "azurerm_machine_learning_online_endpoint": map_online_endpoint,
     "azapi_resource": map_azapi,
+    **dict.fromkeys(DATASTORE_TYPES, map_datastore),
+    "azurerm_machine_learning_synapse_spark": map_synapse_spark,
 }
+
+AZAPI_TYPES = frozenset({_ENDPOINT_TYPE, _DEPLOYMENT_TYPE, *AZAPI_MAPPERS})
+"""The Microsoft.MachineLearningServices types (lower case) whose azapi_resource blocks are mapped
+(deployments are merged into their endpoint)."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner.clouds.azure import arm_facts
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.rbac import identity_label, identity_principals
 from scanner.model import Resource, Source
@@ -84,37 +85,20 @@ def storage_facts(storage: Mapping[str, Any] | None) -> bool | None:
 def workspace_resource(
     model: Any, raw: Mapping[str, Any], ctx: WorkspaceContext, storage: Mapping[str, Any] | None = None
 ) -> Resource:
-    """One workspace's settings as facts.
+    """One workspace's settings as facts, from its ARM JSON (the builder azapi bodies use too).
 
-    ``managedNetwork`` is read from the raw JSON: SDK 2.0.0b2 (api 2023-04-01) has no model for it.
+    The raw JSON, not the SDK model, is read: SDK 2.0.0b2 (api 2023-04-01) has no model for ``managedNetwork``.
     """
-    props = raw.get("properties") or {}
-    managed = props.get("managedNetwork") or {}
-    key_id = None
-    encryption = getattr(model, "encryption", None)
-    if encryption is not None and str(getattr(encryption, "status", "")).lower() == "enabled":
-        vault = getattr(encryption, "key_vault_properties", None)
-        key_id = getattr(vault, "key_identifier", None) or "customer-managed"
-    public_access = getattr(model, "public_network_access", None)
-    facts = fc.workspace_facts(
-        public_network_access=str(public_access or "Enabled").lower() == "enabled",
-        public_behind_vnet=bool(getattr(model, "allow_public_access_when_behind_vnet", False)),
-        isolation_mode=managed.get("isolationMode") or "Disabled",
-        cmk_key_id=key_id or False,
-        hbi=bool(getattr(model, "hbi_workspace", False)),
-        private_endpoint=bool(getattr(model, "private_endpoint_connections", None)),
-    )
+    facts = arm_facts.workspace_facts(raw)
     facts["storage.public"] = storage_facts(storage)
     principals = identity_principals(getattr(model, "identity", None))
-    facts.update(
-        fc.identity_facts(
-            principals,
-            ctx.grants,
-            principal_label=identity_label(getattr(model, "identity", None)),
-            default=False,  # its system-assigned identity is its own, not a shared platform identity
-        )
+    identity = fc.identity_facts(
+        principals,
+        ctx.grants,
+        principal_label=identity_label(getattr(model, "identity", None)),
+        default=False,
     )
-    facts["identity.user_assigned"] = bool(getattr(model, "primary_user_assigned_identity", None))
+    facts.update(identity)
     facts["data.sensitivity"] = fc.sensitivity(ctx.tags)
     return ctx.resource(
         "workspace",

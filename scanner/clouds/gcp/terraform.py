@@ -17,6 +17,7 @@ from typing import Any
 
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.clouds.gcp import facts_common as fc
+from scanner.clouds.gcp.terraform_colab import map_runtime, map_runtime_template
 from scanner.clouds.gcp.terraform_notebooks import (
     map_notebooks_instance,
     map_notebooks_runtime,
@@ -34,6 +35,7 @@ DATA_STORE_TYPES = (
     "google_vertex_ai_metadata_store",
     "google_vertex_ai_tensorboard",
     "google_vertex_ai_index",
+    "google_vertex_ai_feature_group",
 )
 
 
@@ -49,6 +51,10 @@ def map_endpoint(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
 def map_data_store(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """Datasets, feature stores, metadata stores, tensorboards, indexes: CMEK via ``encryption_spec``."""
     facts = fc.kms_facts(tf.attrs)
+    if tf.type == "google_vertex_ai_feature_group":
+        facts = {
+            "encryption.cmk": None
+        }  # its features live in the BigQuery source, encrypted by that table's key
     if tf.type == "google_vertex_ai_feature_online_store":
         facts.update(_online_store_network(tf.attrs))
     return [_resource(tf, "data_store", facts)]
@@ -69,6 +75,23 @@ def map_index_endpoint(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
         target.address for d in deployed if (target := index.resolve(d.attrs.get("index"), d)) is not None
     ]
     return [_resource(tf, "data_store", facts, links=links)]
+
+
+def map_featureview(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
+    """``google_vertex_ai_feature_online_store_featureview``: served by its online store's endpoint and key."""
+    store = index.resolve(tf.attrs.get("feature_online_store"), tf)
+    if store is None or store.type != "google_vertex_ai_feature_online_store":
+        facts: dict[str, Any] = {"network.public": None, "network.private": None, "encryption.cmk": None}
+        return [_resource(tf, "data_store", facts)]
+    (served,) = map_data_store(store, index)
+    keys = ("network.public", "network.private", "encryption.cmk", "encryption.key_id")
+    facts = {k: served.facts[k] for k in keys if k in served.facts}
+    return [_resource(tf, "data_store", facts, links=[store.address])]
+
+
+def map_deployment_resource_pool(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
+    """``google_vertex_ai_deployment_resource_pool``: shared serving nodes (CMEK via ``encryption_spec``)."""
+    return [_resource(tf, "compute", fc.kms_facts(tf.attrs))]
 
 
 def map_merged(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
@@ -117,5 +140,9 @@ MAPPERS: dict[str, TerraformMapper] = {
     "google_notebooks_instance": map_notebooks_instance,
     "google_notebooks_runtime": map_notebooks_runtime,
     "google_workbench_instance": map_workbench_instance,
+    "google_colab_runtime_template": map_runtime_template,
+    "google_colab_runtime": map_runtime,
+    "google_vertex_ai_feature_online_store_featureview": map_featureview,
+    "google_vertex_ai_deployment_resource_pool": map_deployment_resource_pool,
     **dict.fromkeys(DATA_STORE_TYPES, map_data_store),
 }

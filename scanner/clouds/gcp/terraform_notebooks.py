@@ -35,7 +35,7 @@ def map_notebooks_instance(tf: TfResource, index: TfIndex) -> Iterable:
     facts.update(nf.shielded_facts(attrs))
     facts.update(nf.metadata_facts(attrs.get("metadata")))
     facts.update(identity_from_tf(attrs.get("service_account"), tf, index))
-    return [_notebook(tf, facts, service="notebooks")]
+    return [notebook_resource(tf, facts, service="notebooks")]
 
 
 def map_notebooks_runtime(tf: TfResource, index: TfIndex) -> Iterable:
@@ -54,14 +54,14 @@ def map_notebooks_runtime(tf: TfResource, index: TfIndex) -> Iterable:
     owner = (block(tf.attrs, "access_config") or {}).get("runtime_owner")
     account = owner if isinstance(owner, str) and owner.endswith(".gserviceaccount.com") else None
     facts.update(identity_from_tf(account, tf, index))
-    return [_notebook(tf, facts, service="notebooks")]
+    return [notebook_resource(tf, facts, service="notebooks")]
 
 
 def map_workbench_instance(tf: TfResource, index: TfIndex) -> Iterable:
     """``google_workbench_instance`` (Vertex AI Workbench): the live reader's facts over ``gce_setup``."""
     gce = _nested(tf.attrs, "gce_setup")
     facts = nf.workbench_facts(gce, lambda account: identity_from_tf(account, tf, index))
-    return [_notebook(tf, facts, service="notebooks")]
+    return [notebook_resource(tf, facts, service="notebooks")]
 
 
 def _nested(attrs: Mapping[str, Any], *path: str) -> Mapping[str, Any]:
@@ -73,7 +73,8 @@ def _nested(attrs: Mapping[str, Any], *path: str) -> Mapping[str, Any]:
     return current
 
 
-def _notebook(tf: TfResource, facts: dict[str, Any], *, service: str):
+def notebook_resource(tf: TfResource, facts: dict[str, Any], *, service: str):
+    """A ``notebook`` Resource of a Terraform block: sensitivity from its labels, raw redacted."""
     labels = literal_tags(tf.attrs, "labels")
     facts["data.sensitivity"] = fc.sensitivity(labels)
     return resource_from_tf(
