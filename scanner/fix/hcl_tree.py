@@ -1,4 +1,4 @@
-"""Locate Terraform blocks, attributes and object keys by byte range, with tree-sitter-hcl.
+"""Locate Terraform blocks, attributes and object keys by byte range, in the tree the iac parser builds.
 
 Fixes are exact byte-range edits: everything outside the edited ranges (comments,
 order, alignment, blank lines) stays as the author wrote it. This module only
@@ -10,21 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from scanner.iac.hcl_syntax import syntax_tree
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _VAR_REF = re.compile(r"^var\.([A-Za-z_][A-Za-z0-9_-]*)$")
 _RESOURCE_REF = re.compile(r"^(?:module\.[A-Za-z0-9_-]+\.)*([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)\b")
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Any:
-    import tree_sitter_hcl
-    from tree_sitter import Language, Parser
-
-    return Parser(Language(tree_sitter_hcl.language()))
 
 
 @dataclass(frozen=True)
@@ -39,7 +32,7 @@ class HclFile:
     def parse(cls, path: Path, source: bytes | None = None) -> HclFile:
         """Parse ``path`` (or ``source`` given for it); never raises for bad HCL (see ``broken``)."""
         data = path.read_bytes() if source is None else source
-        return cls(path, data, _parser().parse(data))
+        return cls(path, data, syntax_tree(data))
 
     @property
     def broken(self) -> bool:

@@ -115,6 +115,11 @@ def _parser() -> Any:
     return Parser(Language(tree_sitter_hcl.language()))
 
 
+def syntax_tree(data: bytes) -> Any:
+    """The raw tree-sitter tree of HCL bytes, for code that edits exact node ranges (scanner.fix)."""
+    return _parser().parse(data)
+
+
 def parse_hcl(path: Path, source: bytes | None = None) -> HclDocument:
     """Parse a file (or ``source`` given for it); never raises on bad syntax (see ``problem``).
 
