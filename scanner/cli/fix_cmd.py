@@ -21,12 +21,35 @@ from scanner.model import InputError
     is_flag=True,
     help="Also write fixes that make Terraform replace the resource (ForceNew attributes).",
 )
-def fix(paths: tuple[str, ...], mode: str, allow_replace: bool, **kwargs: object) -> None:
+@click.option(
+    "--from",
+    "results",
+    type=click.Path(dir_okay=False),
+    help="A saved live scan (--format json): write a remediation plan (script + runbook) instead of patches.",
+)
+@click.option(
+    "--plan-dir",
+    default="mlscan-fix",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where --from writes remediation.sh and remediation.md.",
+)
+def fix(
+    paths: tuple[str, ...],
+    mode: str,
+    allow_replace: bool,
+    results: str | None,
+    plan_dir: str,
+    **kwargs: object,
+) -> None:
     """Fix failing findings in Terraform: set or add the attribute or block that makes each one pass.
 
     Prints a unified diff on stdout (apply it with `git apply`) and one line per finding on
     stderr: fixed (in place or replacement), needs --allow-replace, manual or no mechanical fix.
     Values that cannot be invented (a KMS key, a subnet) become new input variables.
+    With --from RESULTS.json (a saved live scan), writes a remediation plan instead: the aws / az /
+    gcloud commands per failing finding in dependency order, with impact and rollback, as a shell
+    script and a Markdown runbook. mlscan itself never calls a mutating API.
     Exit codes: 0 the plan was made (or written); 2 bad input.
     """
     from scanner.clouds.sources import terraform_source
@@ -34,8 +57,12 @@ def fix(paths: tuple[str, ...], mode: str, allow_replace: bool, **kwargs: object
     from scanner.fix.terraform import plan_fixes
     from scanner.pipeline import run_scan
 
+    if results is not None:
+        if paths:
+            raise click.UsageError("give Terraform paths or --from RESULTS.json, not both")
+        sys.exit(_live_plan(results, Path(plan_dir), kwargs))
     if not paths:
-        raise click.UsageError("give Terraform paths to fix")
+        raise click.UsageError("give Terraform paths to fix, or --from RESULTS.json for a live plan")
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise InputError(", ".join(missing), "no such file or directory")
@@ -53,3 +80,26 @@ def fix(paths: tuple[str, ...], mode: str, allow_replace: bool, **kwargs: object
     for line in summary(plan):
         click.echo(line, err=True)
     sys.exit(2 if plan.errors else 0)
+
+
+def _live_plan(results: str, plan_dir: Path, kwargs: dict[str, object]) -> int:
+    """Write remediation.sh and remediation.md for the failing live findings of a saved scan."""
+    from scanner.cli.report_cmd import load_results
+    from scanner.fix.live import plan_live
+    from scanner.fix.live_render import render_runbook, render_script
+
+    policy_set, _ = collect_policies(kwargs)
+    plan = plan_live(load_results(results), policy_set)
+    plan_dir.mkdir(parents=True, exist_ok=True)
+    script = plan_dir / "remediation.sh"
+    script.write_text(render_script(plan, Path(results).name), encoding="utf-8")
+    script.chmod(0o755)
+    (plan_dir / "remediation.md").write_text(render_runbook(plan, Path(results).name), encoding="utf-8")
+    steps = sum(len(a.steps) for a in plan.actions)
+    findings = sum(len(a.policy_ids) for a in plan.actions)
+    click.echo(
+        f"{findings} failing live findings on {len(plan.actions)} resources: {steps} steps in {script} "
+        f"and {plan_dir / 'remediation.md'}; {len(plan.manual)} left to people (listed in the runbook)",
+        err=True,
+    )
+    return 0
