@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "frameworks": "scanner.cli.frameworks_cmd:frameworks",
     "evidence": "scanner.cli.evidence_cmd:evidence",
     "fix": "scanner.cli.fix_cmd:fix",
+    "queries": "scanner.cli.queries_cmd:queries",
 }
 
 
