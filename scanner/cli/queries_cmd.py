@@ -53,8 +53,8 @@ def queries(
     from rich.console import Console
 
     from scanner.model import Severity
-    from scanner.queries.render import render_console, render_text
     from scanner.queries.run import QueryOptionError, run_queries
+    from scanner.report.queries import render_console, render_text
 
     try:
         report = run_queries(paths, client_field, client_pattern, traffic_logs)
@@ -74,6 +74,11 @@ def queries(
     if output and output_format != "console":
         for error in report.errors:
             click.echo(f"error {error.location}: {error.reason}", err=True)
+        queries_read = sum(endpoint.queries for endpoint in report.endpoints)
+        click.echo(
+            f"{queries_read} queries on {len(report.endpoints)} endpoints; {len(report.alerts)} alerts; "
+            f"{len(report.errors)} errors; {output_format} written to {output}"
+        )
     if not report.endpoints and report.errors:
         sys.exit(2)
     if fail_on != "never" and any(Severity(a.severity).at_least(Severity(fail_on)) for a in report.alerts):

@@ -9,7 +9,7 @@ queries to be out, raises the alert. The fit is repeated without the clients tha
 alarm (at most half of them), so attackers in the traffic cannot raise the bar they are judged by.
 
 Catches Tramèr-style uniform queries and synthetic points (Jacobian augmentation) that leave the data
-manifold. A client whose whole traffic drifts is caught only when the drift leaves the traffic's support.
+manifold. Exact repeats of one of the client's last 1,000 queries are skipped. A client whose whole traffic drifts is caught only when the drift leaves the traffic's support.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ REFERENCE = 1500
 QUANTILE = 0.99
 MIN_SHARE = 0.25
 MIN_CALIBRATION = 60
+REPEAT_MEMORY = 1000
 
 
 class OutOfDistribution:
@@ -121,11 +122,18 @@ class _State:
         self.owner = owner
         self.test = CountTest(detector.base_rate, MIN_SHARE)
         self.recent = Recent()
+        self.seen: dict[bytes, None] = {}
 
     def observe(self, chunk: Chunk) -> tuple[int, Finding] | None:
         distances = self.detector._distances(chunk.z, self.owner)
         outside = distances > self.detector.threshold
         for i in range(len(chunk)):
+            key = chunk.raw[i].tobytes()
+            if key in self.seen:
+                continue  # an exact repeat (retry, cache hit) is one query, not new evidence
+            self.seen[key] = None
+            if len(self.seen) > REPEAT_MEMORY:
+                del self.seen[next(iter(self.seen))]
             if outside[i]:
                 self.recent.add(chunk, i, knn_distance=round(float(distances[i]), 4))
             p_value = self.test.add(bool(outside[i]))

@@ -1,4 +1,4 @@
-"""``mlscan queries`` outputs: console (rich), json (the fixed contract), html and markdown (Jinja
+"""``mlscan queries`` outputs (a QueryReport, not a ScanResult): console (rich), json (the fixed contract), html and markdown (Jinja
 templates in ``reports/``), sarif (one rule per detector, one result per alert)."""
 
 from __future__ import annotations
