@@ -19,6 +19,7 @@ import codecs
 import errno
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,23 @@ def parse_json(data: bytes | str, where: str = "<string>") -> Any:
         raise InputFileError(where, f"invalid JSON: nested deeper than {MAX_DEPTH} levels") from exc
     if depth_exceeds(value, MAX_DEPTH):
         raise InputFileError(where, f"invalid JSON: nested deeper than {MAX_DEPTH} levels")
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then walk the strings
+        value = _without_lone_surrogates(value)
+    return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """The value with every lone UTF-16 surrogate (``"\\ud800"`` alone, which no UTF-8 output can
+    carry) replaced by U+FFFD, so one hostile string cannot break every report downstream."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
     return value
 
 

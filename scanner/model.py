@@ -232,7 +232,7 @@ def fingerprint_of(policy_id: str, resource_id: str) -> str:
 
     Baseline files store the two ids, so they are matched through this same function.
     """
-    return hashlib.sha256(f"{policy_id}|{resource_id}".encode()).hexdigest()
+    return hashlib.sha256(f"{policy_id}|{resource_id}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,22 @@ class FileFormat:
     """The renderer returns data to serialize as JSON (instead of text)."""
 
     def render(self, ctx: ReportContext) -> str:
-        """The document as text, ready to write."""
+        """The document as text, ready to write as UTF-8."""
         module_name, function = self.renderer.split(":")
         output: Any = getattr(importlib.import_module(module_name), function)(ctx)
         if self.is_json:
-            return json.dumps(output, indent=2, default=str, ensure_ascii=False) + "\n"
-        return output
+            output = json.dumps(output, indent=2, default=str, ensure_ascii=False) + "\n"
+        return encodable(output)
+
+
+def encodable(text: str) -> str:
+    """``text`` as UTF-8 can carry it: a lone surrogate (JSON input may hold ``"\\ud800"``) is written
+    as its visible ``\\ud800`` escape (still a valid escape inside a JSON string) instead of failing."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 FILE_FORMATS: dict[str, FileFormat] = {

@@ -56,7 +56,7 @@ def bars(counts: dict[str, int], colors: dict[str, str] | None = None, default: 
 
 def anchor(resource_id: str) -> str:
     """A stable HTML id for a resource (ids such as ARNs contain characters unfit for fragments)."""
-    return "res-" + hashlib.sha1(resource_id.encode("utf-8")).hexdigest()[:12]
+    return "res-" + hashlib.sha1(resource_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def finding_sort_key(finding: Finding) -> tuple[Any, ...]:
