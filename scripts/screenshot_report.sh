@@ -34,3 +34,12 @@ fi
 
 test -s "$out" || { echo "screenshot_report.sh: no screenshot written" >&2; cat "$work/chromium.log" >&2; exit 1; }
 echo "wrote $out"
+
+phone="${out%.png}-phone.png"
+[[ "$out" == "$repo/docs/report-screenshot.png" ]] && phone="$repo/docs/report-phone.png"
+"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --hide-scrollbars --user-data-dir="$work/profile" \
+  --screenshot="$phone" --window-size=390,1600 "file://$(realpath "$report")" 2>"$work/chromium.log" \
+  || { cat "$work/chromium.log" >&2; exit 1; }
+echo "wrote $phone (390 px)"

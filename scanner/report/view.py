@@ -15,7 +15,9 @@ from typing import Any
 from scanner import __version__
 from scanner.model import Finding, Severity, Status
 from scanner.report.context import ReportContext
+from scanner.report.control_view import control_rows
 from scanner.report.json_contract import summarize
+from scanner.report.where import origin, resource_origin
 
 SEVERITY_COLORS = {
     "critical": "#7f1d1d",
@@ -30,6 +32,7 @@ STATUS_COLORS = {
     "error": "#a21caf",
     "pass": "#16a34a",
     "not_assessed": "#9ca3af",
+    "suppressed": "#6b7280",
 }
 RISK_COLORS = {"critical": "#7f1d1d", "high": "#dc2626", "medium": "#f59e0b", "low": "#16a34a"}
 
@@ -85,8 +88,18 @@ def build_view(ctx: ReportContext) -> dict[str, Any]:
         }
         for fr in ctx.frameworks
     ]
+    where = {rid: resource_origin(r) for rid, r in resources.items()}
     return {
         "tool": {"name": "mlscan", "version": __version__},
+        "controls": control_rows(ctx.frameworks, resources),
+        "where_of": lambda f: where.get(f.resource_id) or origin(f.source),
+        "source_of": lambda f: (
+            resources[f.resource_id].source.kind if f.resource_id in resources else f.source.kind
+        ),
+        "where": where,
+        "listed": [f for f in findings if f.status is not Status.PASS],
+        "passing": [f for f in findings if f.status is Status.PASS],
+        "sources": sorted({r.source.kind for r in result.resources}),
         "result": result,
         "summary": summary,
         "findings": findings,

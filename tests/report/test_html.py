@@ -68,11 +68,19 @@ def test_summary_charts_and_filters(ctx: ReportContext) -> None:
         "f-status",
         "f-provider",
         "f-category",
+        "f-source",
+        "c-framework",
+        "c-status",
+        "c-source",
     }
     rows = [a for t, a in page.tags if t == "tr" and "finding" in (a.get("class") or "")]
     assert len(rows) == len(ctx.result.findings)
     assert rows[0]["data-severity"] == "critical" and rows[0]["data-status"] == "fail"  # worst first
-    assert rows[-1]["data-suppressed"] == "yes"  # suppressed last
+    listed = [r for r in rows if r["data-status"] != "pass"]
+    assert listed[-1]["data-suppressed"] == "yes"  # suppressed last
+    assert rows[len(listed) :] and all(
+        r["data-status"] == "pass" for r in rows[len(listed) :]
+    )  # passes after
     assert "<title>critical: 1</title>" in html and "<title>high: 1</title>" in html
 
 
