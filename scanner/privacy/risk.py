@@ -136,6 +136,7 @@ def join_served_privacy(
         own = _sensitivity(resource, tag_keys)
         inherited = most_sensitive([_sensitivity(r, tag_keys) for r in (*served.models, *served.jobs)])
         facts["data.sensitivity"] = own or inherited
+        facts.update(_lineage_storage([resource, *served.models, *served.jobs]))
         endpoint = replace(resource, facts=facts)
         joined.append(endpoint)
         summaries.append(
@@ -143,6 +144,22 @@ def join_served_privacy(
         )
     summaries.sort(key=lambda s: (-s.score, s.provider, s.endpoint_name))
     return joined, summaries
+
+
+def _lineage_storage(chain: Sequence[Resource]) -> dict[str, Any]:
+    """``artifacts.public`` / ``artifacts.cmk`` over the endpoint, its models and their training jobs.
+
+    Only resources that name storage count; public if any is, customer-key encrypted only if all are.
+    """
+    named = [r for r in chain if r.fact("artifacts.locations")]
+    if not named:
+        return {}
+    public = [r.fact("artifacts.public") for r in named]
+    cmk = [r.fact("artifacts.cmk") for r in named]
+    return {
+        "artifacts.public": True if True in public else (None if None in public else False),
+        "artifacts.cmk": False if False in cmk else (None if None in cmk else True),
+    }
 
 
 def _exposure(facts: dict[str, Any]) -> tuple[float, list[str]]:
@@ -178,6 +195,12 @@ def _exposure(facts: dict[str, Any]) -> tuple[float, list[str]]:
     elif scores == "top_k":
         score += 0.5
         factors.append(f"{who} returns top-k scores")
+    if facts.get("artifacts.public") is True:
+        score += 3.0
+        factors.append("training data or model artifacts publicly readable")
+    if facts.get("artifacts.cmk") is False:
+        score += 0.5
+        factors.append("artifacts not encrypted with a customer key")
     if facts.get("logging.capture") is True and facts.get("logging.capture_encrypted") is False:
         score += 0.5
         factors.append("captured request/response payloads are not encrypted with a customer key")

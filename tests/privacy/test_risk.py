@@ -254,3 +254,27 @@ def test_summaries_round_trip_through_json():
     resources = [endpoint("ep/a", MODEL_DP), model(MODEL_DP, JOB_DP), job(JOB_DP, DP_JOB_FACTS)]
     _, summaries = join_served_privacy(resources)
     assert [risk_from_dict(json.loads(json.dumps(risk_to_dict(s)))) for s in summaries] == summaries
+
+
+def test_publicly_readable_training_data_raises_the_endpoint_risk() -> None:
+    storage = {"artifacts.locations": ["s3://open"], "artifacts.public": True, "artifacts.cmk": False}
+    public_job = job("arn:job/open", {**NO_DP_JOB_FACTS, **storage})
+    private_job = job(
+        "arn:job/closed", {**NO_DP_JOB_FACTS, **storage, "artifacts.public": False, "artifacts.cmk": True}
+    )
+    resources = [
+        public_job,
+        private_job,
+        model("arn:model/open", public_job.id),
+        model("arn:model/closed", private_job.id),
+        endpoint("arn:ep/open", "arn:model/open"),
+        endpoint("arn:ep/closed", "arn:model/closed"),
+    ]
+    joined, summaries = join_served_privacy(resources)
+    by_name = {s.endpoint_name: s for s in summaries}
+    assert "training data or model artifacts publicly readable" in by_name["open"].factors
+    assert "artifacts not encrypted with a customer key" in by_name["open"].factors
+    assert not any("artifacts" in f for f in by_name["closed"].factors)
+    assert by_name["open"].score > by_name["closed"].score
+    open_endpoint = next(r for r in joined if r.id == "arn:ep/open")
+    assert open_endpoint.facts["artifacts.public"] is True  # folded from the training job's storage

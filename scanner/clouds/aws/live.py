@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.clouds.aws import accounts as acc
+from scanner.clouds.aws.buckets import BucketInspector
 from scanner.clouds.aws.iam import RoleInspector
 from scanner.clouds.aws.kms import KeyInspector
 from scanner.clouds.aws.lineage import link_training_jobs
@@ -145,11 +146,18 @@ def _account_task(
         account = spec.account_id or ""
         keys_by_region: dict[str, KeyInspector] = {}
         roles = RoleInspector(lambda: clients.get("iam", home), account or None)
+        home_keys = KeyInspector(lambda r: clients.get("kms", r), home)
+        buckets = BucketInspector(
+            lambda: clients.get("s3", home),
+            lambda: clients.get("s3control", home),
+            account or None,
+            home_keys,
+        )
         more = []
         progress.add("aws regions", len(regions))
         for region in regions:
             keys = keys_by_region.setdefault(region, KeyInspector(lambda r: clients.get("kms", r), region))
-            ctx = RegionContext(account=account, region=region, keys=keys, roles=roles)
+            ctx = RegionContext(account=account, region=region, keys=keys, roles=roles, buckets=buckets)
             reader = RegionReader(clients.get("sagemaker", region), ctx)
             more.extend(_list_task(reader, ctx, kind, progress) for kind in KINDS)
         progress.advance("aws accounts")

@@ -12,7 +12,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from scanner.iac.values import Ref, Unknown
+from scanner.iac.graph import TfIndex
+from scanner.iac.types import TfResource
+from scanner.iac.values import Ref, Unknown, blocks
 
 
 def document(value: Any) -> Mapping[str, Any] | None:
@@ -60,3 +62,36 @@ def is_public(value: Any) -> bool | None:
         if _wildcard(statement.get("Principal")) and not statement.get("Condition"):
             return True
     return False
+
+
+def tf_document(value: Any, origin: TfResource, index: TfIndex) -> Any:
+    """A Terraform policy value as a document: JSON text, jsonencode, or a ``data.aws_iam_policy_document``
+    (its statements' effect, principals and conditions); other references stay as they are (unknown)."""
+    if not isinstance(value, Ref):
+        return value
+    data = index.resolve(value, origin)
+    if data is None or data.type != "aws_iam_policy_document":
+        return value
+    statements = blocks(data.attrs, "statement")
+    if isinstance(statements, Unknown):
+        return statements
+    out = []
+    for statement in statements:
+        principals = blocks(statement, "principals")
+        if isinstance(principals, Unknown):
+            return principals
+        identifiers: list[Any] = []
+        for principal in principals:
+            ids = principal.get("identifiers")
+            identifiers.extend(ids if isinstance(ids, list) else [ids])
+            if principal.get("type") == "*":
+                identifiers.append("*")
+        conditions = blocks(statement, "condition")
+        out.append(
+            {
+                "Effect": statement.get("effect", "Allow"),
+                "Principal": {"AWS": identifiers} if identifiers else None,
+                "Condition": conditions if not isinstance(conditions, Unknown) and conditions else None,
+            }
+        )
+    return {"Statement": out}

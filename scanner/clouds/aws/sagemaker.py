@@ -38,6 +38,8 @@ class RegionContext:
     region: str
     keys: fc.KeyJudge
     roles: fc.RoleJudge
+    buckets: Any = None
+    """A :class:`scanner.clouds.aws.buckets.BucketInspector`, or None: storage then stays unknown."""
 
 
 class RegionReader:
@@ -77,6 +79,7 @@ class RegionReader:
         facts = {
             **fc.common_facts(tags),
             **fc.endpoint_facts(config, models, self._ctx.keys, self._ctx.roles),
+            **self._storage({"EndpointConfig": config, "Models": models}),
         }
         links = [self._model_arn(n, m) for n, m in zip(model_names, models, strict=True)]
         raw = {"Endpoint": endpoint, "EndpointConfig": config, "Models": models}
@@ -88,7 +91,7 @@ class RegionReader:
         if model is None:
             raise LookupError(f"model {name} could not be described")
         tags = self._tags(model.get("ModelArn"))
-        facts = {**fc.common_facts(tags), **fc.model_facts(model, self._ctx.roles)}
+        facts = {**fc.common_facts(tags), **fc.model_facts(model, self._ctx.roles), **self._storage(model)}
         links = [model["ExecutionRoleArn"]] if isinstance(model.get("ExecutionRoleArn"), str) else []
         return self._resource("model", model.get("ModelArn"), name, facts, tags, model, links)
 
@@ -100,9 +103,18 @@ class RegionReader:
             **fc.common_facts(tags),
             **fc.training_job_facts(job, self._ctx.keys, self._ctx.roles),
             **privacy_facts(training_inputs(job, tags)),
+            **self._storage(job),
         }
         links = [job["RoleArn"]] if isinstance(job.get("RoleArn"), str) else []
         return self._resource("training_job", job.get("TrainingJobArn"), name, facts, tags, job, links)
+
+    def _storage(self, describe: Any) -> dict[str, Any]:
+        """``artifacts.*`` for the buckets a describe response names (unknown without a bucket inspector)."""
+        from scanner.clouds.aws.buckets import artifact_facts_without_reading
+
+        if self._ctx.buckets is None:
+            return artifact_facts_without_reading(describe)
+        return self._ctx.buckets.facts(describe)
 
     def read_notebook(self, name: str) -> Resource:
         """A notebook instance with its hardening settings."""

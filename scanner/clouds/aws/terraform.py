@@ -14,6 +14,7 @@ from typing import Any
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.lifecycle import lifecycle_facts
 from scanner.clouds.aws.terraform_pipeline import map_pipeline
+from scanner.clouds.aws.terraform_storage import artifact_facts_of
 from scanner.clouds.aws.terraform_studio import (
     map_mlflow_tracking_server,
     map_model_package_group,
@@ -241,6 +242,7 @@ def _endpoint(tf: TfResource, config: TfResource | None, index: TfIndex) -> Reso
             model_shapes.append(model_shape(model.attrs) if model else None)
     origin = config or tf
     facts = fc.endpoint_facts(config_api, model_shapes, TfKeyJudge(index, origin), TfRoleJudge(index, origin))
+    facts.update(artifact_facts_of([tf, *([config] if config else []), *[m for m in models if m]], index))
     tags = literal_tags(tf.attrs)
     raw = {
         "endpoint": tf.attrs,
@@ -261,7 +263,10 @@ def _endpoint(tf: TfResource, config: TfResource | None, index: TfIndex) -> Reso
 
 def map_model(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """aws_sagemaker_model → model (network isolation default off, VPC, execution role)."""
-    facts = fc.model_facts(model_shape(tf.attrs), TfRoleJudge(index, tf))
+    facts = {
+        **fc.model_facts(model_shape(tf.attrs), TfRoleJudge(index, tf)),
+        **artifact_facts_of([tf], index),
+    }
     return [simple_resource(tf, index, "model", facts, tf.attrs.get("execution_role_arn"))]
 
 
@@ -313,6 +318,7 @@ def map_monitoring_job(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """Model-monitor job definitions → compute (output / volume KMS, inter-container encryption, isolation)."""
     shape = monitoring_shape(tf.attrs, MONITORING_OUTPUTS[tf.type])
     facts = fc.monitoring_job_facts(shape, "Output", TfKeyJudge(index, tf), TfRoleJudge(index, tf))
+    facts.update(artifact_facts_of([tf], index))
     return [simple_resource(tf, index, "compute", facts, tf.attrs.get("role_arn"), _schedules_of(tf, index))]
 
 
@@ -333,6 +339,7 @@ def map_feature_group(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     facts = fc.feature_group_facts(
         feature_group_shape(tf.attrs), TfKeyJudge(index, tf), TfRoleJudge(index, tf)
     )
+    facts.update(artifact_facts_of([tf], index))
     name = tf.attrs.get("feature_group_name")
     return [simple_resource(tf, index, "data_store", facts, tf.attrs.get("role_arn"), name=name)]
 
@@ -342,6 +349,7 @@ def map_flow_definition(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     facts = fc.flow_definition_facts(
         flow_definition_shape(tf.attrs), TfKeyJudge(index, tf), TfRoleJudge(index, tf)
     )
+    facts.update(artifact_facts_of([tf], index))
     name = tf.attrs.get("flow_definition_name")
     return [simple_resource(tf, index, "data_store", facts, tf.attrs.get("role_arn"), name=name)]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.sagemaker import training_inputs
+from scanner.clouds.aws.terraform_storage import artifact_facts_of
 from scanner.clouds.aws.tf_common import simple_resource
 from scanner.clouds.aws.tf_iam import TfKeyJudge, TfRoleJudge
 from scanner.clouds.base import literal_tags
@@ -92,6 +93,7 @@ def map_pipeline(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
                 {**job, "RoleArn": job_role}, TfKeyJudge(index, tf), TfRoleJudge(index, tf)
             ),
             **privacy_facts(training_inputs(job, tags)),
+            **artifact_facts_of([], index, [job]),
         }
         base = simple_resource(tf, index, "training_job", facts, job_role)
         step_name = str(step.get("Name") or len(resources))

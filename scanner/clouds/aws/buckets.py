@@ -1,0 +1,113 @@
+"""Live S3: judge the buckets an ML resource's lineage reaches, with read-only Get calls, once per bucket.
+
+GetPublicAccessBlock (bucket and, through S3 Control, account), GetBucketPolicyStatus, GetBucketAcl,
+GetBucketOwnershipControls, GetBucketEncryption, GetBucketVersioning, GetBucketLogging. A "not configured"
+answer is the S3 default (no bucket policy, no bucket-level block, SSE-S3); a denied or failed call makes
+that part unknown, never compliant.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from scanner.clouds.artifacts import StorageState, artifact_facts
+from scanner.clouds.aws import s3_facts
+from scanner.clouds.aws.cache import OnceCache
+from scanner.clouds.aws.facts_common import KeyJudge
+
+_S3_URI = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/|$)")
+_NOT_CONFIGURED = {
+    "NoSuchPublicAccessBlockConfiguration",
+    "NoSuchBucketPolicy",
+    "OwnershipControlsNotFoundError",
+    "ServerSideEncryptionConfigurationNotFoundError",
+}
+
+
+def s3_buckets(value: Any) -> Iterator[str]:
+    """Every bucket named by an ``s3://`` URI anywhere in a describe response."""
+    if isinstance(value, str):
+        match = _S3_URI.match(value)
+        if match:
+            yield match.group(1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from s3_buckets(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from s3_buckets(item)
+
+
+def artifact_facts_without_reading(describe: Any) -> dict[str, Any]:
+    """``artifacts.*`` when the buckets cannot be read: their locations, every verdict unknown."""
+    names = sorted(set(s3_buckets(describe)))
+    return artifact_facts([f"s3://{n}" for n in names], [None] * len(names))
+
+
+class BucketInspector:
+    """Reads and judges buckets for one account (thread-safe; each bucket and the account block once)."""
+
+    def __init__(
+        self, s3: Callable[[], Any], s3control: Callable[[], Any], account: str | None, keys: KeyJudge
+    ) -> None:
+        self._s3 = s3
+        self._s3control = s3control
+        self._account = account
+        self._keys = keys
+        self._states: OnceCache[StorageState] = OnceCache(self._judge)
+        self._account_block: OnceCache[dict[str, Any] | None] = OnceCache(self._read_account_block)
+
+    def facts(self, describe: Any) -> dict[str, Any]:
+        """``artifacts.*`` facts for the buckets a describe response names."""
+        names = sorted(set(s3_buckets(describe)))
+        return artifact_facts([f"s3://{n}" for n in names], [self._states.get(n) for n in names])
+
+    def _call(self, client: Any, operation: str, **kwargs: Any) -> tuple[bool, Any]:
+        """(answered, response): a "not configured" error is answered with None; other failures are not."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return True, getattr(client, operation)(**kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            return (code in _NOT_CONFIGURED), None
+        except BotoCoreError:
+            return False, None
+
+    def _read_account_block(self, _: str) -> dict[str, Any] | None:
+        if not self._account:
+            return None
+        answered, response = self._call(self._s3control(), "get_public_access_block", AccountId=self._account)
+        if not answered:
+            return None
+        return (response or {}).get("PublicAccessBlockConfiguration") or {}
+
+    def _judge(self, name: str) -> StorageState:
+        s3 = self._s3()
+        ok, block = self._call(s3, "get_public_access_block", Bucket=name)
+        bucket_block = (block or {}).get("PublicAccessBlockConfiguration") or {} if ok else None
+        effective = s3_facts.effective_block(bucket_block, self._account_block.get("account"))
+        ok, status = self._call(s3, "get_bucket_policy_status", Bucket=name)
+        policy_public = bool(((status or {}).get("PolicyStatus") or {}).get("IsPublic")) if ok else None
+        ok, ownership = self._call(s3, "get_bucket_ownership_controls", Bucket=name)
+        rules = ((ownership or {}).get("OwnershipControls") or {}).get("Rules") or []
+        acls_disabled = any(r.get("ObjectOwnership") == "BucketOwnerEnforced" for r in rules) if ok else None
+        ok_acl, acl = self._call(s3, "get_bucket_acl", Bucket=name)
+        ok, encryption = self._call(s3, "get_bucket_encryption", Bucket=name)
+        enc_rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules")
+        cmk = s3_facts.encryption_cmk(enc_rules, self._keys) if ok else None
+        ok_v, versioning = self._call(s3, "get_bucket_versioning", Bucket=name)
+        ok_l, logging = self._call(s3, "get_bucket_logging", Bucket=name)
+        state = s3_facts.bucket_state(
+            name,
+            block=effective,
+            policy_public=policy_public,
+            grants=(acl or {}).get("Grants", []) if ok_acl else None,
+            acls_disabled=acls_disabled,
+            cmk=cmk,
+            versioning=s3_facts.versioning_enabled((versioning or {}).get("Status")) if ok_v else None,
+            logging_enabled=bool((logging or {}).get("LoggingEnabled")) if ok_l else None,
+        )
+        return state
