@@ -72,9 +72,42 @@ def _role(
     return arn
 
 
+def _secure_buckets(key: str) -> None:
+    """The stack's buckets as terraform/secure/aws/main.tf declares them: CMK, versioning, access logs."""
+    s3 = boto3.client("s3", region_name=REGION)
+    where = {"CreateBucketConfiguration": {"LocationConstraint": REGION}} if REGION != "us-east-1" else {}
+    s3.create_bucket(Bucket="ml-access-logs-secure", **where)
+    owner = s3.get_bucket_acl(Bucket="ml-access-logs-secure")["Owner"]
+    delivery = {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/s3/LogDelivery"}
+    s3.put_bucket_acl(
+        Bucket="ml-access-logs-secure",
+        AccessControlPolicy={"Grants": [{"Grantee": delivery, "Permission": p} for p in ("WRITE", "READ_ACP")],
+                             "Owner": owner},
+    )  # fmt: skip
+    for name in ("artifacts", "capture", "monitoring", "features", "review"):
+        bucket = f"ml-{name}-secure"
+        s3.create_bucket(Bucket=bucket, **where)
+        s3.put_bucket_encryption(
+            Bucket=bucket,
+            ServerSideEncryptionConfiguration={
+                "Rules": [
+                    {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}}
+                ]
+            },
+        )
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_logging(
+            Bucket=bucket,
+            BucketLoggingStatus={
+                "LoggingEnabled": {"TargetBucket": "ml-access-logs-secure", "TargetPrefix": f"{name}/"}
+            },
+        )
+
+
 def create_secure() -> None:
     sm, iam = boto3.client("sagemaker", region_name=REGION), boto3.client("iam")
     key = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+    _secure_buckets(key)
     role = _role(
         iam,
         "ml-inference-scoped",
@@ -99,7 +132,7 @@ def create_secure() -> None:
         EnableNetworkIsolation=True,
         VpcConfig=vpc,
         PrimaryContainer={
-            "Image": "img",
+            "Image": "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference:2.1-cpu-py310",
             "ModelDataUrl": "s3://ml-artifacts-secure/models/m.tar.gz",
             "Environment": {"SAGEMAKER_PROGRAM": "inference.py"},
         },
@@ -167,7 +200,7 @@ def create_insecure() -> None:
         ExecutionRoleArn=admin,
         Tags=TAGS,
         PrimaryContainer={
-            "Image": "img",
+            "Image": "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference:2.1-cpu-py310",
             "ModelDataUrl": "s3://ml-artifacts/m.tar.gz",
             "Environment": {"HF_API_TOKEN": "hf_x"},
         },

@@ -109,12 +109,15 @@ class RegionReader:
         return self._resource("training_job", job.get("TrainingJobArn"), name, facts, tags, job, links)
 
     def _storage(self, describe: Any) -> dict[str, Any]:
-        """``artifacts.*`` for the buckets a describe response names (unknown without a bucket inspector)."""
+        """``artifacts.*`` for the buckets a describe response names (unknown without a bucket inspector) and
+        ``image.*`` for the registries of its images."""
         from scanner.clouds.aws.buckets import artifact_facts_without_reading
+        from scanner.clouds.aws.images import live_image_facts
 
+        images = live_image_facts(describe, self._ctx.account or None)
         if self._ctx.buckets is None:
-            return artifact_facts_without_reading(describe)
-        return self._ctx.buckets.facts(describe)
+            return {**artifact_facts_without_reading(describe), **images}
+        return {**self._ctx.buckets.facts(describe), **images}
 
     def read_notebook(self, name: str) -> Resource:
         """A notebook instance with its hardening settings."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from scanner.clouds.artifacts import StorageState, artifact_facts
 from scanner.clouds.aws import s3_facts
+from scanner.clouds.aws.images import tf_image_facts
 from scanner.clouds.aws.resource_policy import is_public, tf_document
 from scanner.clouds.aws.tf_iam import TfKeyJudge
 from scanner.iac.graph import TfIndex
@@ -50,7 +51,7 @@ def artifact_facts_of(
     blocks_: Iterable[TfResource], index: TfIndex, values: Iterable[Any] = ()
 ) -> dict[str, Any]:
     """``artifacts.*`` for the buckets the given blocks (an endpoint, its configuration and models) name,
-    and those named in ``values`` (a pipeline step's arguments)."""
+    and those named in ``values`` (a pipeline step's arguments); ``image.*`` for their images."""
     found: dict[str, TfResource | None] = {}
     texts: list[str] = [text for value in values for text in _strings(value)]
     for tf in blocks_:
@@ -64,7 +65,8 @@ def artifact_facts_of(
             target = next((b for b in index.of_type(_BUCKET) if b.attrs.get("bucket") == name), None)
             found.setdefault(f"s3://{name}", target)
     states = [None if b is None else bucket_state(b, index) for b in found.values()]
-    return artifact_facts(list(found), states)
+    images = tf_image_facts([*(tf.attrs for tf in blocks_), *values])
+    return {**artifact_facts(list(found), states), **images}
 
 
 def _location(bucket: TfResource) -> str:

@@ -251,3 +251,144 @@ resource "aws_sagemaker_flow_definition" "review" {
 
   tags = local.tags
 }
+
+# The buckets the stack's models, capture, monitoring, feature store and review write to: CMK default
+# encryption, versioning, access logging; Block Public Access is S3's default for new buckets (all four on).
+resource "aws_s3_bucket" "logs" {
+  bucket = "ml-access-logs-secure"
+}
+
+resource "aws_s3_bucket" "artifacts" {
+  bucket = "ml-artifacts-secure"
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.ml.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_logging" "artifacts" {
+  bucket        = aws_s3_bucket.artifacts.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "artifacts/"
+}
+
+resource "aws_s3_bucket" "capture" {
+  bucket = "ml-capture-secure"
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "capture" {
+  bucket = aws_s3_bucket.capture.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.ml.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "capture" {
+  bucket = aws_s3_bucket.capture.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_logging" "capture" {
+  bucket        = aws_s3_bucket.capture.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "capture/"
+}
+
+resource "aws_s3_bucket" "monitoring" {
+  bucket = "ml-monitoring-secure"
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "monitoring" {
+  bucket = aws_s3_bucket.monitoring.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.ml.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "monitoring" {
+  bucket = aws_s3_bucket.monitoring.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_logging" "monitoring" {
+  bucket        = aws_s3_bucket.monitoring.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "monitoring/"
+}
+
+resource "aws_s3_bucket" "features" {
+  bucket = "ml-features-secure"
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "features" {
+  bucket = aws_s3_bucket.features.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.ml.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "features" {
+  bucket = aws_s3_bucket.features.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_logging" "features" {
+  bucket        = aws_s3_bucket.features.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "features/"
+}
+
+resource "aws_s3_bucket" "review" {
+  bucket = "ml-review-secure"
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "review" {
+  bucket = aws_s3_bucket.review.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.ml.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "review" {
+  bucket = aws_s3_bucket.review.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_logging" "review" {
+  bucket        = aws_s3_bucket.review.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "review/"
+}
