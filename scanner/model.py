@@ -16,6 +16,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 
@@ -79,10 +81,20 @@ class Source:
     end_line: int | None = None
     end_column: int | None = None
     """End of the range, exclusive, when known (SARIF ``region``)."""
+    root: str | None = field(default=None, compare=False)
+    """The absolute directory ``file`` is relative to (the git checkout or scan root), for code that
+    opens the file; not part of the source's identity and not written to JSON (machine-specific)."""
+
+    @property
+    def path(self) -> Path | None:
+        """The file to open: ``root / file`` when the root is known, else ``file`` as given."""
+        if self.file is None:
+            return None
+        return Path(self.root) / self.file if self.root else Path(self.file)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form: only the fields that are set."""
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        """JSON form: only the fields that are set (``root`` is machine-specific and left out)."""
+        return {k: v for k, v in self.__dict__.items() if v is not None and k != "root"}
 
     def __str__(self) -> str:
         if self.file and self.line:
@@ -214,6 +226,12 @@ class Finding:
     suppressed: Suppression | None = None
     remediation: str | None = None
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    account: str | None = None
+    """The resource's account, subscription or project, so no format has to look the resource up."""
+    region: str | None = None
+    """The resource's region or location, when known."""
+    resource_type: str | None = None
+    """The resource's provider type name (``aws_sagemaker_endpoint``, ``AWS::SageMaker::Endpoint``)."""
     """Evidence key (``facts.x``) → where that fact's value came from, for the facts that have one."""
 
     @property
@@ -254,6 +272,21 @@ class ScanError:
 
 
 @dataclass(frozen=True)
+class PolicyInfo:
+    """What every format says about a policy that ran: read from here, never rebuilt from a finding."""
+
+    id: str
+    title: str
+    description: str
+    category: str
+    severity: Severity
+    remediation: Mapping[str, str] = field(default_factory=dict)
+    """Remediation text per provider (``aws``, ``azure``, ``gcp``) and for ``terraform``."""
+    references: tuple[str, ...] = ()
+    """Links to the provider documentation and standards behind the policy."""
+
+
+@dataclass(frozen=True)
 class ScanResult:
     """Everything one scan produced; every output format is rendered from this."""
 
@@ -266,6 +299,17 @@ class ScanResult:
     targets: tuple[str, ...] = ()
     extras: Mapping[str, Any] = field(default_factory=dict)
     """Optional sections added by later stages (e.g. privacy risk summary)."""
+    policies: tuple[PolicyInfo, ...] = ()
+    """The policies that ran, in id order: the one place formats read titles, descriptions and help."""
+
+    def policy(self, policy_id: str) -> PolicyInfo | None:
+        """The policy that produced findings with this id, or None (a result saved without policies)."""
+        return self._policies_by_id.get(policy_id)
+
+    @cached_property
+    def _policies_by_id(self) -> dict[str, PolicyInfo]:
+        # cached_property writes the instance __dict__ directly, so it works on a frozen dataclass.
+        return {p.id: p for p in self.policies}
 
 
 class InputError(ValueError):

@@ -46,6 +46,7 @@ def run_scan(
         command=command,
         targets=tuple(targets),
         extras=extras,
+        policies=tuple(policy.info for policy in policy_set.policies),
     )
 
 

@@ -5,6 +5,11 @@ Terraform: load the paths (``scanner.iac``), map every block through the cloud m
 Each module is mapped with its own :class:`TfIndex` (names resolve within a module),
 and resource ids are prefixed with the module scope so two modules that both
 declare ``aws_sagemaker_model.this`` stay two resources.
+
+Ids, files and therefore fingerprints do not depend on how the paths were typed
+(``terraform/``, ``./terraform``, an absolute path, ``cd terraform && mlscan iac .``, one
+file of a module): the loader reads resolved paths, and every path it reports is made
+relative to the git checkout the files are in, else to the scan root (:mod:`scanner.clouds.paths`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 from scanner import install_hint
 from scanner.clouds import live_scanner, terraform_mappers
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
+from scanner.clouds.paths import Rebase, display_root
 from scanner.iac.graph import TfIndex
 from scanner.iac.loader import load_paths
 from scanner.model import Resource, ScanError
@@ -23,10 +29,13 @@ from scanner.model import Resource, ScanError
 
 def terraform_source(paths: Sequence[str | Path]) -> SourceResult:
     """All normalized resources found in the given Terraform paths, plus load and mapping errors."""
-    load = load_paths(paths)
+    given = [Path(p) for p in paths]
+    rebase = Rebase(display_root(given))
+    lone_files = {p.resolve() for p in given if p.suffix == ".tf" and p.is_file()}
+    load = load_paths([p.resolve() if p.exists() else p for p in given])
     mappers = terraform_mappers()
     resources: list[Resource] = []
-    errors = list(load.errors)
+    errors = [rebase.error(e) for e in load.errors]
     for module in load.modules:
         index = TfIndex(module.resources)
         mapped: list[Resource] = []
@@ -37,8 +46,11 @@ def terraform_source(paths: Sequence[str | Path]) -> SourceResult:
             try:
                 mapped.extend(mapper(tf, index))
             except Exception as exc:  # noqa: BLE001 - one bad block must not stop the scan
-                errors.append(ScanError(where=str(tf.source), reason=f"{tf.address}: cannot map: {exc}"))
-        resources.extend(_scoped(module.scope, mapped))
+                where = rebase.text(str(tf.source))
+                errors.append(ScanError(where=where, reason=f"{tf.address}: cannot map: {exc}"))
+        scope = Path(module.scope)
+        scope = scope.parent if scope in lone_files else scope  # one file of a module: the module's ids
+        resources.extend(_scoped(rebase.scope(scope), [rebase.resource(r) for r in mapped]))
     return SourceResult(tuple(resources), tuple(errors))
 
 

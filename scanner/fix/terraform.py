@@ -156,7 +156,7 @@ def _fix_one(
         reason = manual_reason(policy) or f"no fix entry for {resource.resource_type}"
         return FixOutcome(**base, status=NO_FIX, detail=reason)
     type_name, name = _type_and_name(resource)
-    located = _locate(workspace, Path(resource.source.file), type_name, name, resource.source.line)
+    located = _locate(workspace, resource.source.path, type_name, name, resource.source.line)
     if located is None:
         return FixOutcome(**base, status=MANUAL, detail=f"resource {type_name}.{name} not found in {where}")
     states = {path: e.checkpoint() for path, e in workspace.editors.items()}

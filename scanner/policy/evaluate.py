@@ -94,6 +94,9 @@ def _finding(policy: Policy, resource: Resource, status: Status, message: str, o
         suppressed=suppression,
         remediation=policy.remediation_for(resource.provider, resource.source.kind),
         provenance=provenance,
+        account=resource.account,
+        region=resource.region,
+        resource_type=resource.resource_type,
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.model import Severity
+from scanner.model import PolicyInfo, Severity
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,19 @@ class Policy:
         if self.providers and provider not in self.providers:
             return False
         return not self.types or (resource_type or "") in self.types
+
+    @property
+    def info(self) -> PolicyInfo:
+        """What the scan result records about this policy for every format."""
+        return PolicyInfo(
+            id=self.id,
+            title=self.title,
+            description=self.description,
+            category=self.category,
+            severity=self.severity,
+            remediation=dict(self.remediation),
+            references=self.references,
+        )
 
     def remediation_for(self, provider: str, source_kind: str) -> str | None:
         """Remediation text for a resource: the Terraform text for IaC sources, else the cloud's."""

@@ -44,11 +44,10 @@ def render_asff(ctx: ReportContext) -> list[dict[str, Any]]:
 
 def asff_findings(ctx: ReportContext, *, docs_url: str | None = None) -> list[dict[str, Any]]:
     """Every live AWS finding of the scan as an ASFF finding, in scan order."""
-    resources = {r.id: r for r in ctx.result.resources}
     when = _iso(ctx.result.finished_at or ctx.result.started_at)
     findings = []
     for finding in ctx.result.findings:
-        resource = resources.get(finding.resource_id)
+        resource = ctx.resource_for(finding)
         if finding.provider != "aws" or finding.source.kind != "live" or resource is None:
             continue
         if not (resource.account and resource.region):

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from scanner.compliance.rollup import FrameworkResult, controls_by_policy
-from scanner.model import ScanResult
+from scanner.model import Finding, Resource, ScanResult
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,14 @@ class ReportContext:
     def controls_for(self, policy_id: str) -> list[str]:
         """``framework:control`` ids the policy evidences, for per-finding columns."""
         return self._by_policy.get(policy_id, [])
+
+    def resource_for(self, finding: Finding) -> Resource | None:
+        """The resource a finding judged (for formats that embed its tags or facts); one index per scan."""
+        return self._resources.get(finding.resource_id)
+
+    @cached_property
+    def _resources(self) -> dict[str, Resource]:
+        return {r.id: r for r in self.result.resources}
 
     @cached_property
     def _by_policy(self) -> dict[str, list[str]]:

@@ -38,12 +38,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def render_csv(ctx: ReportContext) -> str:
     """The CSV document (header + one row per finding) as text."""
-    resources = {r.id: r for r in ctx.result.resources}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for f in ctx.result.findings:
-        resource = resources.get(f.resource_id)
         row = (
             f.policy_id,
             f.title,
@@ -56,8 +54,8 @@ def render_csv(ctx: ReportContext) -> str:
             f.resource_kind,
             f.resource_id,
             f.resource_name,
-            resource.account if resource else "",
-            resource.region if resource else "",
+            f.account or "",
+            f.region or "",
             f.source.file,
             f.source.line,
             f.source.address,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from scanner import __version__
 from scanner.model import (
     Finding,
+    PolicyInfo,
     Provenance,
     Resource,
     ScanError,
@@ -40,6 +41,7 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
         "finished_at": result.finished_at,
         "summary": summarize(result),
         "resources": [resource_to_dict(r) for r in result.resources],
+        "policies": [policy_to_dict(p) for p in result.policies],
         "findings": [finding_to_dict(f) for f in result.findings],
         "errors": [{"where": e.where, "reason": e.reason, "stage": e.stage} for e in result.errors],
         **{key: value for key, value in result.extras.items()},
@@ -93,6 +95,10 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "resource_kind": finding.resource_kind,
         "resource_name": finding.resource_name,
         "provider": finding.provider,
+        "account": finding.account,
+        "region": finding.region,
+        "resource_type": finding.resource_type,
+        "fingerprint": finding.fingerprint,
         "message": finding.message,
         "source": finding.source.to_dict(),
         "evidence": dict(finding.evidence),
@@ -100,6 +106,31 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "suppressed": _suppression_to_dict(finding.suppressed),
         "provenance": {key: p.to_dict() for key, p in finding.provenance.items()},
     }
+
+
+def policy_to_dict(policy: PolicyInfo) -> dict[str, Any]:
+    """One policy that ran: what SARIF rules, HTML and CSV say about it."""
+    return {
+        "id": policy.id,
+        "title": policy.title,
+        "description": policy.description,
+        "category": policy.category,
+        "severity": policy.severity.value,
+        "remediation": dict(policy.remediation),
+        "references": list(policy.references),
+    }
+
+
+def _policy_from_dict(p: Mapping[str, Any]) -> PolicyInfo:
+    return PolicyInfo(
+        id=p["id"],
+        title=p.get("title", p["id"]),
+        description=p.get("description", ""),
+        category=p.get("category", ""),
+        severity=Severity(p.get("severity", "info")),
+        remediation=dict(p.get("remediation") or {}),
+        references=tuple(p.get("references") or ()),
+    )
 
 
 def _suppression_to_dict(s: Suppression | None) -> dict[str, Any] | None:
@@ -146,6 +177,9 @@ def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
             remediation=f.get("remediation"),
             suppressed=Suppression(**f["suppressed"]) if f.get("suppressed") else None,
             provenance={k: Provenance.from_dict(v) for k, v in f.get("provenance", {}).items()},
+            account=f.get("account"),
+            region=f.get("region"),
+            resource_type=f.get("resource_type"),
         )
         for f in data.get("findings", [])
     )
@@ -163,6 +197,7 @@ def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
         "summary",
         "resources",
         "findings",
+        "policies",
         "errors",
         "compliance",
     }
@@ -175,6 +210,7 @@ def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
         command=data.get("command", ""),
         targets=tuple(data.get("targets", ())),
         extras={k: v for k, v in data.items() if k not in known},
+        policies=tuple(_policy_from_dict(p) for p in data.get("policies", [])),
     )
 
 

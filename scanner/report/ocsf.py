@@ -32,11 +32,7 @@ _ACCOUNT_TYPE = {"aws": (10, "AWS Account"), "gcp": (5, "GCP Account"), "azure":
 def render_ocsf(ctx: ReportContext) -> list[dict[str, Any]]:
     """Every finding as an OCSF 1.5 Detection Finding event."""
     when = _epoch_ms(ctx.result.finished_at or ctx.result.started_at)
-    resources = {r.id: r for r in ctx.result.resources}
-    return [
-        _event(f, resources.get(f.resource_id), when, ctx.controls_for(f.policy_id))
-        for f in ctx.result.findings
-    ]
+    return [_event(f, ctx.resource_for(f), when, ctx.controls_for(f.policy_id)) for f in ctx.result.findings]
 
 
 def _event(finding: Finding, resource: Resource | None, when: int, controls: list[str]) -> dict[str, Any]:
@@ -74,7 +70,7 @@ def _event(finding: Finding, resource: Resource | None, when: int, controls: lis
             "created_time": when,
         },
         "resources": [_resource(finding, resource)],
-        "cloud": _cloud(finding, resource),
+        "cloud": _cloud(finding),
         "unmapped": {
             "compliance": controls,
             "source": finding.source.to_dict(),
@@ -102,27 +98,27 @@ def _resource(finding: Finding, resource: Resource | None) -> dict[str, Any]:
     details: dict[str, Any] = {
         "uid": finding.resource_id,
         "name": finding.resource_name,
-        "type": (resource.resource_type if resource and resource.resource_type else finding.resource_kind),
+        "type": finding.resource_type or finding.resource_kind,
         "group": {"name": finding.resource_kind},
     }
+    if finding.region:
+        details["region"] = finding.region
     if resource is not None:
-        if resource.region:
-            details["region"] = resource.region
         if resource.tags:
             details["labels"] = [f"{k}:{v}" for k, v in sorted(resource.tags.items())]
         details["data"] = {"facts": dict(resource.facts)}
     return details
 
 
-def _cloud(finding: Finding, resource: Resource | None) -> dict[str, Any]:
+def _cloud(finding: Finding) -> dict[str, Any]:
     cloud: dict[str, Any] = {"provider": _PROVIDER.get(finding.provider, finding.provider)}
-    if resource is not None and resource.region:
-        cloud["region"] = resource.region
-    if resource is not None and resource.account:
+    if finding.region:
+        cloud["region"] = finding.region
+    if finding.account:
         type_id, type_name = _ACCOUNT_TYPE.get(finding.provider, (99, "Other"))
         cloud["account"] = {
-            "uid": resource.account,
-            "name": resource.account,
+            "uid": finding.account,
+            "name": finding.account,
             "type_id": type_id,
             "type": type_name,
         }

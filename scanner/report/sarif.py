@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from scanner import __version__
-from scanner.model import Finding, Severity, Source, Status
+from scanner.model import Finding, PolicyInfo, Severity, Source, Status
 from scanner.report.context import ReportContext
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -41,9 +41,10 @@ def render_sarif(ctx: ReportContext, base_dir: str | Path | None = None) -> dict
     """The SARIF log as a JSON-ready dict; file paths are made relative to ``base_dir`` (default: cwd)."""
     base = Path(base_dir or os.getcwd()).resolve()
     reported = [f for f in ctx.result.findings if f.status in (Status.FAIL, Status.UNKNOWN, Status.ERROR)]
-    rules: dict[str, dict[str, Any]] = {}
-    for finding in ctx.result.findings:
-        rules.setdefault(finding.policy_id, _rule(finding, ctx.controls_for(finding.policy_id)))
+    rules = {p.id: _rule(p, ctx.controls_for(p.id)) for p in ctx.result.policies}
+    for finding in ctx.result.findings:  # a result saved without its policies: describe them from a finding
+        if finding.policy_id not in rules:
+            rules[finding.policy_id] = _rule(_described_by(finding), ctx.controls_for(finding.policy_id))
     rule_index = {rule_id: i for i, rule_id in enumerate(rules)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -69,22 +70,44 @@ def render_sarif(ctx: ReportContext, base_dir: str | Path | None = None) -> dict
     }
 
 
-def _rule(finding: Finding, controls: list[str]) -> dict[str, Any]:
-    help_text = finding.remediation or f"See the mlscan policy {finding.policy_id}."
+def _rule(policy: PolicyInfo, controls: list[str]) -> dict[str, Any]:
+    """One SARIF rule from the policy that ran: description, remediation per provider, references."""
+    texts = dict(policy.remediation)
+    if len(set(texts.values())) == 1:
+        remediation = next(iter(texts.values()))
+    else:
+        remediation = "\n".join(f"- {where}: {text}" for where, text in texts.items())
+    references = "\n".join(f"- <{link}>" for link in policy.references)
+    help_text = remediation or f"See the mlscan policy {policy.id}."
+    markdown = f"**Remediation**\n\n{help_text}" + (
+        f"\n\n**References**\n\n{references}" if references else ""
+    )
     return {
-        "id": finding.policy_id,
-        "name": _pascal(finding.title),
-        "shortDescription": {"text": finding.title},
-        "fullDescription": {"text": f"{finding.title} ({finding.category})."},
-        "help": {"text": help_text, "markdown": f"**Remediation**\n\n{help_text}"},
-        "defaultConfiguration": {"level": _LEVEL[finding.severity]},
+        "id": policy.id,
+        "name": _pascal(policy.title),
+        "shortDescription": {"text": policy.title},
+        "fullDescription": {"text": policy.description or f"{policy.title} ({policy.category})."},
+        "help": {"text": help_text, "markdown": markdown},
+        "defaultConfiguration": {"level": _LEVEL[policy.severity]},
         "properties": {
-            "tags": ["security", "mlscan", finding.category, *controls],
-            "security-severity": _SECURITY_SEVERITY[finding.severity],
+            "tags": ["security", "mlscan", policy.category, *controls],
+            "security-severity": _SECURITY_SEVERITY[policy.severity],
             "precision": "high",
-            "problem.severity": "error" if _LEVEL[finding.severity] == "error" else "warning",
+            "problem.severity": "error" if _LEVEL[policy.severity] == "error" else "warning",
         },
     }
+
+
+def _described_by(finding: Finding) -> PolicyInfo:
+    """What a finding alone says about its policy (results saved before policies were recorded)."""
+    return PolicyInfo(
+        id=finding.policy_id,
+        title=finding.title,
+        description="",
+        category=finding.category,
+        severity=finding.severity,
+        remediation={finding.provider: finding.remediation} if finding.remediation else {},
+    )
 
 
 def _result(finding: Finding, index: int, base: Path) -> dict[str, Any]:
@@ -121,7 +144,7 @@ def _location(finding: Finding, base: Path) -> dict[str, Any]:
     }
     source = finding.source
     if source.file:
-        uri = _relative_uri(source.file, base)
+        uri = _relative_uri(str(source.path), base)
         artifact = {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": "SRCROOT"}
         physical: dict[str, Any] = {"artifactLocation": artifact}
         if source.line:

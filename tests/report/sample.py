@@ -94,6 +94,9 @@ def finding(
         evidence={"encryption.cmk": resource.fact("encryption.cmk")},
         suppressed=suppressed,
         remediation=f"Fix {policy_id}: set a customer-managed key.",
+        account=resource.account,
+        region=resource.region,
+        resource_type=resource.resource_type,
     )
 
 

@@ -1,0 +1,92 @@
+"""How Terraform paths are shown: relative to the git checkout, else to the scan root, however typed.
+
+A resource's id (``dir:address``), its file and so its fingerprint must be the same for
+``mlscan iac terraform/``, ``mlscan iac ./terraform``, an absolute path and
+``cd terraform && mlscan iac .``, so that a baseline made one way matches a scan run
+another way. The loader is given resolved (absolute) paths; :class:`Rebase` turns every
+path it reports back into one relative to :func:`display_root`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from scanner.model import Provenance, Resource, ScanError, Source
+
+
+def git_root(path: Path) -> Path | None:
+    """The top of the git checkout holding ``path`` (a ``.git`` directory, or file in a worktree)."""
+    for parent in (path, *path.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+def display_root(paths: Sequence[Path]) -> Path:
+    """The directory every reported path is relative to: the checkout of the inputs, else the scan root.
+
+    The scan root of a directory is itself, of a file its directory; several inputs share
+    their common ancestor.
+    """
+    roots = []
+    for given in paths:
+        if not given.exists():
+            continue
+        resolved = given.resolve()
+        roots.append(git_root(resolved) or (resolved if resolved.is_dir() else resolved.parent))
+    return Path(os.path.commonpath(roots)) if roots else Path.cwd().resolve()
+
+
+@dataclass(frozen=True)
+class Rebase:
+    """Rewrites absolute paths under ``root`` as relative ones in everything a Terraform source reports."""
+
+    root: Path
+
+    def text(self, text: str) -> str:
+        """Every occurrence of the root in ``text`` removed (``/repo/tf/main.tf:3`` → ``tf/main.tf:3``)."""
+        prefix = str(self.root).rstrip(os.sep) + os.sep
+        return text.replace(prefix, "") if prefix in text else text
+
+    def path(self, path: str) -> str:
+        """One path, normalized (``a/../b`` → ``b``) and relative to the root when inside it."""
+        normal = os.path.normpath(path)
+        if normal == str(self.root):
+            return "."
+        return self.text(normal)
+
+    def scope(self, scope: Path) -> str:
+        """A module scope (directory, lone file or plan) as shown in resource ids."""
+        return self.path(str(scope))
+
+    def source(self, source: Source | None) -> Source | None:
+        """A source location with its file relative to the root."""
+        if source is None or source.file is None:
+            return source
+        relative = self.path(source.file)
+        inside = not Path(relative).is_absolute()
+        return replace(source, file=relative, root=str(self.root) if inside else None)
+
+    def provenance(self, provenance: Provenance) -> Provenance:
+        """Provenance with its location, the variables it went through and its sentence rebased."""
+        return replace(
+            provenance,
+            location=self.source(provenance.location),
+            via=tuple(self.text(v) for v in provenance.via),
+            detail=self.text(provenance.detail),
+        )
+
+    def resource(self, resource: Resource) -> Resource:
+        """A mapped Terraform resource with every path it carries relative to the root."""
+        return replace(
+            resource,
+            source=self.source(resource.source) or resource.source,
+            provenance={k: self.provenance(p) for k, p in resource.provenance.items()},
+        )
+
+    def error(self, error: ScanError) -> ScanError:
+        """A load or mapping error naming the file as the rest of the scan does."""
+        return replace(error, where=self.text(error.where), reason=self.text(error.reason))
