@@ -68,6 +68,7 @@ def render_csv(ctx: ReportContext) -> str:
 
 
 def safe_cell(value: object) -> str:
-    """The value as text, neutralized if a spreadsheet would read it as a formula."""
+    """The value as text, neutralized if a spreadsheet would read it (or any line of it) as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    lines = text.split("\n")
+    return "\n".join("'" + line if line.startswith(_FORMULA_START) else line for line in lines)
