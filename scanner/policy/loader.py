@@ -142,8 +142,11 @@ def _check_assertion(
     if key.startswith("facts.") and key[len("facts.") :] not in vocabulary:
         yield [*where, "key"], f"unknown fact {key[len('facts.') :]!r} (see scanner/data/facts.yaml)"
     value = node.get("value")
-    if isinstance(value, Mapping) and "param" in value and value["param"] not in parameters:
-        yield [*where, "value"], f"parameter {value['param']!r} is not declared under parameters"
+    if isinstance(value, Mapping) and "param" in value:
+        if not isinstance(value["param"], str):
+            yield [*where, "value"], f"param must be a parameter name, not {value['param']!r}"
+        elif value["param"] not in parameters:
+            yield [*where, "value"], f"parameter {value['param']!r} is not declared under parameters"
     if node["op"] == "matches" and isinstance(value, str):
         problem = pattern_problem(value)
         if problem:
