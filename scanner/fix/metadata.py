@@ -85,6 +85,8 @@ class TerraformFix:
     """Blocks or attributes to delete (e.g. ``explainer_config``)."""
     via: tuple[str, ...] = ()
     """Follow this attribute's reference and fix the referenced block with its own type's entry."""
+    referenced_by: tuple[str, tuple[str, ...]] | None = None
+    """(type, attribute path): fix the blocks of that type whose attribute references this one."""
 
     @property
     def replaces(self) -> bool:
@@ -128,7 +130,15 @@ def _terraform_fix(policy_id: str, entry: Mapping[str, Any]) -> TerraformFix:
         settings=tuple(_setting(s) for s in entry.get("set", ())),
         remove=tuple(tuple(p.split(".")) for p in entry.get("remove", ())),
         via=tuple(entry["via"].split(".")) if entry.get("via") else (),
+        referenced_by=_referrer(entry.get("referenced_by")),
     )
+
+
+def _referrer(text: str | None) -> tuple[str, tuple[str, ...]] | None:
+    if not text:
+        return None
+    type_name, attribute = text.split(".", 1)
+    return type_name, tuple(attribute.split("."))
 
 
 def _setting(entry: Mapping[str, Any]) -> Setting:

@@ -21,6 +21,7 @@ from scanner.fix.hcl_tree import (
     HclFile,
     attribute_value,
     block_body,
+    block_labels,
     child_attribute,
     child_blocks,
     resource_reference,
@@ -214,7 +215,11 @@ def _locate(
 def _resolve(
     workspace: _Workspace, policy: Policy, entry: TerraformFix, editor: FileEditor, block: Any, address: str
 ) -> Iterable[tuple[TerraformFix, FileEditor, Any]]:
-    """The entry itself, or (through ``via``) the entries of the blocks it references."""
+    """The entry itself, or (through ``via``) the entries of the blocks it references, or (through
+    ``referenced_by``) those of the blocks that reference it (an endpoint's azapi deployments)."""
+    if entry.referenced_by:
+        yield from _resolve_referrers(workspace, policy, entry, editor, block, address)
+        return
     if not entry.via:
         yield entry, editor, block
         return
@@ -228,6 +233,28 @@ def _resolve(
             raise ManualFix(f"{type_name}.{name} (from {'.'.join(entry.via)}) cannot be fixed here")
         yield entry, found[0], found[1]  # the via entry's own change and explanation count too
         yield from _resolve(workspace, policy, target_entry, *found, f"{type_name}.{name}")
+
+
+def _resolve_referrers(
+    workspace: _Workspace, policy: Policy, entry: TerraformFix, editor: FileEditor, block: Any, address: str
+) -> Iterable[tuple[TerraformFix, FileEditor, Any]]:
+    referrer_type, attribute = entry.referenced_by
+    target_entry = terraform_fix_for(policy, referrer_type)
+    me = tuple(block_labels(editor.hcl, block)[:2])
+    found = [
+        (other, candidate)
+        for path in workspace.module_files(editor.hcl.path)
+        for other in [workspace.editor(path)]
+        for candidate in other.hcl.blocks("resource", referrer_type)
+        if me in _references(other, candidate, attribute)
+    ]
+    if target_entry is None or not found:
+        raise ManualFix(
+            f"no {referrer_type} in this module references {address} through {'.'.join(attribute)}"
+        )
+    for other, candidate in found:
+        yield entry, other, candidate
+        yield target_entry, other, candidate
 
 
 def _references(editor: FileEditor, block: Any, path: tuple[str, ...]) -> list[tuple[str, str]]:
