@@ -81,6 +81,10 @@ class Source:
     end_line: int | None = None
     end_column: int | None = None
     """End of the range, exclusive, when known (SARIF ``region``)."""
+    declared_file: str | None = None
+    """Plans: the .tf file declaring the block, when the plan's .tf sources are beside it (plans carry no lines)."""
+    declared_line: int | None = None
+    """Plans: the line of that ``resource`` block in ``declared_file``."""
     root: str | None = field(default=None, compare=False)
     """The absolute directory ``file`` is relative to (the git checkout or scan root), for code that
     opens the file; not part of the source's identity and not written to JSON (machine-specific)."""

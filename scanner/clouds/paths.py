@@ -68,7 +68,8 @@ class Rebase:
             return source
         relative = self.path(source.file)
         inside = not Path(relative).is_absolute()
-        return replace(source, file=relative, root=str(self.root) if inside else None)
+        declared = self.path(source.declared_file) if source.declared_file else None
+        return replace(source, file=relative, root=str(self.root) if inside else None, declared_file=declared)
 
     def provenance(self, provenance: Provenance) -> Provenance:
         """Provenance with its location, the variables it went through and its sentence rebased."""

@@ -13,8 +13,9 @@ folder of plans); beside .tf sources a plan is read only when named on the comma
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scanner.iac.hcl_loader import Parse, ParseCache, load_module
@@ -80,8 +81,36 @@ def load_paths(paths: Sequence[str | Path]) -> IacLoad:
         elif kind == "file":
             _add(modules, errors, str(path), *load_module(files, (), parse))
         else:
-            _add(modules, errors, str(path), *load_plan(path))
+            planned, plan_errors = load_plan(path)
+            _add(modules, errors, str(path), declared_beside(path, planned, parse), plan_errors)
     return IacLoad(tuple(modules), tuple(errors))
+
+
+def declared_beside(plan: Path, resources: Sequence[TfResource], parse: Parse) -> list[TfResource]:
+    """Plan resources with the .tf file and line that declare them, when the plan's sources sit beside it.
+
+    A plan carries no line numbers, so a plan-based CI job could not annotate the pull request;
+    the .tf files in the plan's directory (and their local child modules) say where each block
+    is. Index keys (``[0]``, ``["a"]``) are ignored: one block declares every instance. Sources
+    that cannot be read only leave the plan's resources as they are (the plan is what is judged).
+    """
+    files = _tf_files(plan.parent)
+    if not files:
+        return list(resources)
+    declared, _ = load_tree(plan.parent, files, _tfvars(plan.parent), parse, _tf_files)
+    lines = {_unindexed(r.address): r.source for r in declared if r.source.file and r.source.line}
+    placed = []
+    for resource in resources:
+        where = lines.get(_unindexed(resource.address))
+        if where is not None:
+            source = replace(resource.source, declared_file=where.file, declared_line=where.line)
+            resource = replace(resource, source=source)
+        placed.append(resource)
+    return placed
+
+
+def _unindexed(address: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", address)
 
 
 def _called_from_roots(

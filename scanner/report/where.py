@@ -14,12 +14,13 @@ from scanner.model import Resource, Source
 
 
 def origin(source: Source, account: str | None = None, region: str | None = None) -> str:
-    """``live ACCOUNT/REGION``, ``FILE:LINE`` for HCL, ``plan FILE`` for a plan."""
+    """``live ACCOUNT/REGION``, ``FILE:LINE`` for HCL, ``plan FILE`` (``, TF:LINE`` when the .tf is beside it)."""
     if source.kind == "live":
         scope = "/".join(part for part in (account, region) if part)
         return f"live {scope}" if scope else "live"
     if source.kind == "plan":
-        return f"plan {source.file}" if source.file else "plan"
+        text = f"plan {source.file}" if source.file else "plan"
+        return f"{text}, {source.declared_file}:{source.declared_line}" if source.declared_file else text
     if source.file and source.line:
         return f"{source.file}:{source.line}"
     return source.file or source.address or source.kind
