@@ -114,3 +114,33 @@ def literal_tags(attrs: Mapping[str, Any], key: str = "tags") -> dict[str, str]:
     if not isinstance(value, Mapping):
         return {}
     return {str(k): str(v) for k, v in value.items() if isinstance(v, (str, int, float, bool))}
+
+
+MAX_PAGES = 10_000
+"""Pages one listing may take (10,000 pages of 100 is a million resources) before it is called endless."""
+
+
+class EndlessPagination(RuntimeError):
+    """A listing whose next-page token (Azure ``nextLink``, Google ``nextPageToken``) came back again, or
+    that never ends: reported as that listing's error entry instead of hanging the scan."""
+
+
+class PageTokens:
+    """Watches the next-page tokens of one listing: :meth:`see` raises :class:`EndlessPagination` on a
+    token seen before or past :data:`MAX_PAGES` pages. Empty tokens (the last page) are ignored."""
+
+    def __init__(self, listing: str) -> None:
+        self._listing = listing
+        self._seen: set[str] = set()
+
+    def see(self, token: str | None) -> None:
+        """Record the token that leads to the next page."""
+        if not token:
+            return
+        if token in self._seen:
+            raise EndlessPagination(
+                f"{self._listing}: endless pagination (the same next-page token came back)"
+            )
+        if len(self._seen) >= MAX_PAGES:
+            raise EndlessPagination(f"{self._listing}: more than {MAX_PAGES} pages; stopped")
+        self._seen.add(token)

@@ -140,7 +140,13 @@ class _Routes:
         )
 
 
-def _make_handler(routes: _Routes, faults: Mapping[str, int], page_size: int, log: list[RecordedRequest]):
+def _make_handler(
+    routes: _Routes,
+    faults: Mapping[str, int],
+    page_size: int,
+    log: list[RecordedRequest],
+    endless: tuple[str, ...] = (),
+):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -197,9 +203,11 @@ def _make_handler(routes: _Routes, faults: Mapping[str, int], page_size: int, lo
         def _page(self, path: str, items: list[dict[str, Any]], query: Mapping[str, list[str]]) -> None:
             start = int((query.get("$skiptoken") or ["0"])[0])
             body: dict[str, Any] = {"value": items[start : start + page_size]}
-            if start + page_size < len(items):
-                api = (query.get("api-version") or [""])[0]
-                host = self.headers.get("Host", "127.0.0.1")
+            api = (query.get("api-version") or [""])[0]
+            host = self.headers.get("Host", "127.0.0.1")
+            if any(fragment.lower() in path.lower() for fragment in endless):  # a broken server's loop
+                body["nextLink"] = f"http://{host}{path}?api-version={api}&$skiptoken=0"
+            elif start + page_size < len(items):
                 body["nextLink"] = f"http://{host}{path}?api-version={api}&$skiptoken={start + page_size}"
             self._send(200, body)
 
@@ -217,18 +225,20 @@ def start_arm_emulator(
     faults: Mapping[str, int] | None = None,
     page_size: int | None = None,
     estate: Mapping[str, Any] | None = None,
+    endless: tuple[str, ...] = (),
 ) -> Emulator:
     """Start the emulator on a free 127.0.0.1 port and return it (also a context manager).
 
     ``faults`` maps a path fragment (case-insensitive substring of the request path, e.g.
     ``"/workspaces/ws-denied/"``) to the HTTP status to answer with. ``estate`` overrides
-    ``estate_path`` with an in-memory estate.
+    ``estate_path`` with an in-memory estate. A list whose path contains a fragment of ``endless``
+    answers every page with the same ``nextLink`` (endless pagination, as a broken server would).
     """
     data = dict(estate) if estate is not None else load_estate(estate_path)
     routes = _Routes(data)
     log: list[RecordedRequest] = []
     size = page_size or int(data.get("page_size", 2))
-    handler = _make_handler(routes, dict(faults or {}), size, log)
+    handler = _make_handler(routes, dict(faults or {}), size, log, tuple(endless))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="arm-emulator", daemon=True)

@@ -55,8 +55,10 @@ class Emulator(BackgroundServer):
         *,
         faults: Mapping[str, int | tuple[int, int]] | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        endless: bool = False,
     ) -> None:
         self.estate = estate
+        self.endless = endless
         self.faults: dict[str, tuple[int, int | None]] = {
             pattern: (spec, None) if isinstance(spec, int) else (int(spec[0]), int(spec[1]))
             for pattern, spec in (faults or {}).items()
@@ -172,7 +174,9 @@ class Emulator(BackgroundServer):
         size = int((query.get("pageSize") or [0])[0] or 0) or self.page_size
         start = int((query.get("pageToken") or ["0"])[0] or 0)
         body: dict[str, Any] = {key: items[start : start + size]}
-        if start + size < len(items):
+        if self.endless:  # a broken server: every page points at the first again
+            body["nextPageToken"] = "0"
+        elif start + size < len(items):
             body["nextPageToken"] = str(start + size)
         return body
 
@@ -182,8 +186,10 @@ def start_vertex_emulator(
     *,
     faults: Mapping[str, int | tuple[int, int]] | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
+    endless: bool = False,
 ) -> Emulator:
-    """Start the emulator in a background thread on a free loopback port.
+    """Start the emulator in a background thread on a free loopback port (``endless``: every list
+    page answers the same ``nextPageToken``, endless pagination).
 
     ``faults`` maps a path glob (e.g. ``"/v1/projects/*/locations/europe-west4/*"``) to
     the HTTP status to answer instead (403, 404, 429, 500), always — or ``(status, n)`` to fail
@@ -191,7 +197,7 @@ def start_vertex_emulator(
     """
     path = Path(estate_path) if estate_path else default_estate_path()
     estate = json.loads(path.read_text(encoding="utf-8"))
-    return Emulator(estate, faults=faults, page_size=page_size)
+    return Emulator(estate, faults=faults, page_size=page_size, endless=endless)
 
 
 def _error(status: int, message: str) -> dict[str, Any]:

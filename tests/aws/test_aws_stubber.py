@@ -12,7 +12,7 @@ from botocore.stub import ANY, Stubber
 
 import scanner
 from scanner.clouds.aws.policy_grants import RoleVerdict
-from scanner.clouds.aws.sagemaker import RegionContext, RegionReader
+from scanner.clouds.aws.sagemaker import LISTINGS, MalformedAnswer, RegionContext, RegionReader
 
 VOCABULARY = yaml.safe_load((Path(scanner.__file__).parent / "data" / "facts.yaml").read_text())
 FACT_TYPES = {"bool": bool, "str": str, "int": int, "float": (int, float), "list": list, "dict": dict}
@@ -246,12 +246,23 @@ class MalformedClient:
 )
 @pytest.mark.parametrize("kind", ["endpoint", "model", "training_job", "notebook", "domain"])
 def test_malformed_shapes_never_crash(kind: str, response: Any) -> None:
-    reader = RegionReader(MalformedClient(response), ctx())
-    resource = reader.read(kind, "x")
-    assert resource.provider == "aws" and resource.id.startswith("arn:aws:sagemaker:us-east-1:")
-    for name, value in resource.facts.items():
-        assert value is None or isinstance(value, FACT_TYPES[VOCABULARY[name]["type"]]), (name, value)
-    assert all(isinstance(name, str) for name in reader.list_names(kind))
+    """A shape with its identifying ARN reads as a resource with honest facts; one without it (empty,
+    truncated, HTML) is MalformedAnswer, which the live scan reports as that resource's error entry."""
+    identity = {
+        f"{k}Arn": f"{ARN}:{k.lower()}/x" for k in ("Endpoint", "TrainingJob", "NotebookInstance", "Domain")
+    }
+    shaped = {**identity, **response} if isinstance(response, dict) and response else response
+    reader = RegionReader(MalformedClient(shaped), ctx())
+    try:
+        resource = reader.read(kind, "x")
+    except MalformedAnswer as exc:
+        assert not (isinstance(shaped, dict) and shaped) and "answer has no" in str(exc)
+    else:
+        assert resource.provider == "aws" and resource.id.startswith("arn:aws:sagemaker:us-east-1:")
+        for name, value in resource.facts.items():
+            assert value is None or isinstance(value, FACT_TYPES[VOCABULARY[name]["type"]]), (name, value)
+    with pytest.raises(MalformedAnswer, match=f"{LISTINGS[kind][0]} answer has no {LISTINGS[kind][1]}"):
+        reader.list_names(kind)  # no shape above carries the listing's key
 
 
 def test_training_job_final_epsilon_metric_is_read(client) -> None:

@@ -50,7 +50,9 @@ class Clients:
         self._clients: dict[tuple[str, str], Any] = {}
         attempts = int(options.extra.get("max_attempts", 5)) if options.extra else 5
         self._config = Config(
-            retries={"mode": "adaptive", "max_attempts": attempts},
+            retries={"mode": "adaptive", "max_attempts": attempts},  # throttling: bounded backoff
+            connect_timeout=10,
+            read_timeout=60,
             max_pool_connections=max(10, options.max_workers),
             user_agent_extra="mlscan",
         )

@@ -58,7 +58,8 @@ class RegionReader:
         operation, key, field = LISTINGS[kind]
         names: list[str] = []
         for page in self._sm.get_paginator(operation).paginate():
-            for summary in (page.get(key) if isinstance(page, Mapping) else None) or ():
+            _answered(page, key, operation)
+            for summary in page.get(key) or ():
                 if isinstance(summary, Mapping) and isinstance(summary.get(field), str):
                     names.append(summary[field])
         return names
@@ -71,7 +72,9 @@ class RegionReader:
 
     def read_endpoint(self, name: str) -> Resource:
         """An endpoint merged with its endpoint configuration and the models its variants serve."""
-        endpoint = _clean(self._sm.describe_endpoint(EndpointName=name))
+        endpoint = _answered(
+            _clean(self._sm.describe_endpoint(EndpointName=name)), "EndpointArn", "describe_endpoint"
+        )
         config = self._describe_config(endpoint.get("EndpointConfigName"))
         model_names = _served_model_names(config)
         models = [self._models.get(model) for model in model_names]
@@ -97,7 +100,11 @@ class RegionReader:
 
     def read_training_job(self, name: str) -> Resource:
         """A training job with its privacy facts (hyperparameters, container arguments, environment)."""
-        job = _clean(self._sm.describe_training_job(TrainingJobName=name))
+        job = _answered(
+            _clean(self._sm.describe_training_job(TrainingJobName=name)),
+            "TrainingJobArn",
+            "describe_training_job",
+        )
         tags = self._tags(job.get("TrainingJobArn"))
         facts = {
             **fc.common_facts(tags),
@@ -121,7 +128,11 @@ class RegionReader:
 
     def read_notebook(self, name: str) -> Resource:
         """A notebook instance with its hardening settings."""
-        notebook = _clean(self._sm.describe_notebook_instance(NotebookInstanceName=name))
+        notebook = _answered(
+            _clean(self._sm.describe_notebook_instance(NotebookInstanceName=name)),
+            "NotebookInstanceArn",
+            "describe_notebook_instance",
+        )
         tags = self._tags(notebook.get("NotebookInstanceArn"))
         config_name = notebook.get("NotebookInstanceLifecycleConfigName")
         scripts = self._lifecycle.get(config_name) if isinstance(config_name, str) and config_name else []
@@ -140,7 +151,9 @@ class RegionReader:
 
     def read_domain(self, domain_id: str) -> Resource:
         """A Studio domain (kind ``workspace``)."""
-        domain = _clean(self._sm.describe_domain(DomainId=domain_id))
+        domain = _answered(
+            _clean(self._sm.describe_domain(DomainId=domain_id)), "DomainArn", "describe_domain"
+        )
         tags = self._tags(domain.get("DomainArn"))
         facts = {**fc.common_facts(tags), **fc.domain_facts(domain, self._ctx.keys, self._ctx.roles)}
         role = sub(domain, "DefaultUserSettings", "ExecutionRole")
@@ -272,6 +285,22 @@ def _served_model_names(config: Mapping[str, Any] | None) -> list[str]:
             if isinstance(variant, Mapping) and isinstance(variant.get("ModelName"), str):
                 names.append(variant["ModelName"])
     return list(dict.fromkeys(names))
+
+
+class MalformedAnswer(ValueError):
+    """An API answer without the field every real answer has: truncated, empty, HTML or not JSON.
+
+    botocore turns a 200 answer whose body is not JSON into ``{"message": body}``, so without
+    this check a broken ListEndpoints reads as "no endpoints" and a broken describe as a
+    resource with every setting unknown. Raised, it becomes the listing's or resource's error entry.
+    """
+
+
+def _answered(response: Any, key: str, operation: str) -> dict[str, Any]:
+    """``response`` when it carries ``key``; :class:`MalformedAnswer` naming the operation otherwise."""
+    if not isinstance(response, Mapping) or key not in response:
+        raise MalformedAnswer(f"{operation} answer has no {key} (truncated, empty or not JSON)")
+    return dict(response)
 
 
 def _clean(response: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 
-from scanner.clouds.base import LiveOptions
+from scanner.clouds.base import LiveOptions, PageTokens
 
 ARM_URL = "https://management.azure.com"
 SUBSCRIPTIONS_API = "2022-12-01"
@@ -53,7 +53,7 @@ def credential(options: LiveOptions) -> Any:
 
 def client_kwargs(options: LiveOptions) -> dict[str, Any]:
     """Keyword arguments shared by every management client of this scan."""
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"connection_timeout": 10, "read_timeout": 60}  # every request has a timeout
     if options.azure_endpoint:
         kwargs["base_url"] = options.azure_endpoint.rstrip("/")
         kwargs["authentication_policy"] = EmulatorAuthPolicy()
@@ -99,9 +99,11 @@ def list_subscriptions(options: LiveOptions, cred: Any) -> list[str]:
     """
     found: list[str] = []
     page: dict[str, Any] | None = arm_get(options, cred, "/subscriptions", SUBSCRIPTIONS_API)
+    links = PageTokens("/subscriptions")
     while page is not None:
         found.extend(item["subscriptionId"] for item in page.get("value", []))
         next_link = page.get("nextLink")
+        links.see(next_link)
         page = arm_get(options, cred, next_link, SUBSCRIPTIONS_API) if next_link else None
     return found
 
@@ -120,8 +122,19 @@ def list_with_raw(operation: Callable[..., Iterable[Any]], *args: Any) -> list[t
     """
     pages: list[dict[str, Any]] = []
 
+    links = PageTokens(getattr(operation, "__name__", "list"))
+
     def hook(response: Any) -> None:
-        pages.append(json.loads(response.http_response.text()))
+        if not 200 <= response.http_response.status_code < 300:
+            return  # an error status: the SDK raises HttpResponseError with ARM's code and message
+        try:
+            page = json.loads(response.http_response.text())
+        except ValueError as exc:  # truncated or HTML: the listing's error, never "no resources"
+            raise MalformedPage(f"{getattr(operation, '__name__', 'list')}: answer is not JSON") from exc
+        if not isinstance(page, dict) or not isinstance(page.get("value"), list):
+            raise MalformedPage(f"{getattr(operation, '__name__', 'list')}: answer has no value list")
+        links.see(page.get("nextLink"))  # a repeated nextLink would page forever
+        pages.append(page)
 
     models = list(operation(*args, raw_response_hook=hook))
     raws = [item for page in pages for item in page.get("value", [])]
@@ -133,6 +146,10 @@ def list_with_raw(operation: Callable[..., Iterable[Any]], *args: Any) -> list[t
             raw = raws[index]
         paired.append((model, raw or {}))
     return paired
+
+
+class MalformedPage(ValueError):
+    """A list answer that is truncated, HTML, empty or without its ``value`` list."""
 
 
 def describe_error(exc: BaseException) -> str:

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.clouds.base import LiveOptions
+from scanner.clouds.base import LiveOptions, PageTokens
 
 CALL_TIMEOUT = 60.0
 """Seconds one API call may take before it is reported as an error."""
@@ -136,7 +136,22 @@ def to_dict(message: Any) -> dict[str, Any]:
 def list_all(method: Any, parent: str, retry: Any) -> list[dict[str, Any]]:
     """Every item of a paged ``list_*`` call (the pager follows ``nextPageToken``), as dicts."""
     pager = method(request={"parent": parent}, retry=retry, timeout=CALL_TIMEOUT)
-    return [to_dict(item) for item in pager]
+    tokens = PageTokens(parent)
+    items: list[dict[str, Any]] = []
+    for page in pager.pages:  # a repeated nextPageToken would page forever
+        tokens.see(page.next_page_token)
+        items += [to_dict(item) for item in _items(page)]
+    return items
+
+
+def _items(page: Any) -> Any:
+    """The repeated resource field of one list response (``endpoints``, ``models``, ``custom_jobs``...)."""
+    for name in type(page).meta.fields:
+        if name not in ("next_page_token", "unreachable"):
+            field = getattr(page, name)
+            if not isinstance(field, (str, bytes, int)):
+                return field
+    return ()
 
 
 def describe_error(exc: BaseException) -> str:

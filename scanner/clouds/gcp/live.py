@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from scanner.clouds.base import LiveOptions, Progress, SourceResult
+from scanner.clouds.base import LiveOptions, PageTokens, Progress, SourceResult
 from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error, list_all
 from scanner.clouds.gcp.context import LiveContext
 from scanner.clouds.gcp.endpoints import endpoint_resource
@@ -93,6 +93,7 @@ def _locations(
         return list(options.locations)
     found: list[str] = []
     token = ""
+    tokens = PageTokens(f"projects/{project}/locations")
     try:
         while True:
             response = clients.locations().list_locations(
@@ -102,6 +103,7 @@ def _locations(
             )
             found.extend(loc.location_id or loc.name.rsplit("/", 1)[-1] for loc in response.locations)
             token = response.next_page_token
+            tokens.see(token)
             if not token:
                 return found
     except Exception as exc:  # noqa: BLE001 - one project failing must not stop the others

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.clouds.base import PageTokens
 from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, to_dict
 
 ALL_ZONES = "-"
@@ -79,7 +80,9 @@ class WorkbenchInstances:
         )
         instances: list[Mapping[str, Any]] = []
         unreachable: list[str] = []
+        tokens = PageTokens(f"projects/{project}/locations/{ALL_ZONES}/instances")
         for page in pager.pages:
+            tokens.see(page.next_page_token)
             instances.extend(to_dict(item) for item in page.instances)
             unreachable.extend(zone.rsplit("/", 1)[-1] for zone in page.unreachable)
         return ProjectInstances(tuple(instances), tuple(unreachable))
