@@ -26,26 +26,37 @@ def _blocks(root: Path) -> dict[tuple[str, int], tuple[str, str]]:
     for path in tf_files:
         for block in parse_hcl(path).body.blocks:
             if block.type == "resource" and len(block.labels) == 2 and block.labels[0] in mappers:
-                found[(str(path), block.span.start_line)] = (block.labels[0], block.labels[1])
+                found[(str(path.resolve()), block.span.start_line)] = (block.labels[0], block.labels[1])
     return found
+
+
+def _absolute(file: str | None, root: Path) -> Path:
+    """A resource's file as an absolute path (ids and files are relative to the repository or scan root)."""
+    path = Path(file or "")
+    if path.is_absolute():
+        return path.resolve()
+    for base in (Path.cwd(), REPO, root, *root.parents):
+        if (base / path).is_file():
+            return (base / path).resolve()
+    return path
 
 
 def _lost(root: Path) -> list[str]:
     source = terraform_source([root])
-    declared = {(r.source.file, r.source.line) for r in source.resources}
+    declared = {(str(_absolute(r.source.file, root)), r.source.line) for r in source.resources}
     producing = {r.resource_type for r in source.resources}
     folded = {
-        (tf.source.file, ref)
+        (str(_absolute(tf.source.file, root)), ref)
         for tf in load_paths([root]).resources
         if tf.type == "aws_sagemaker_endpoint"
         for ref in tf.references
     }
-    errors = [e.where for e in source.errors]
+    errors = [str(_absolute(e.where.split(":")[0], root)) for e in source.errors]
     lost = []
     for (file, line), (rtype, name) in sorted(_blocks(root).items()):
         if rtype not in producing or (file, line) in declared:
             continue
-        if (file, f"{rtype}.{name}") in folded or any(w.startswith(file) for w in errors):
+        if (file, f"{rtype}.{name}") in folded or file in errors:
             continue
         lost.append(f"{file}:{line} {rtype}.{name}")
     return lost
