@@ -22,7 +22,8 @@ from scanner.queries.calibration import Calibration, per_client_quantile
 from scanner.queries.detectors.base import ALPHA, Chunk, CountTest, Finding, Recent, surprise
 
 K = 5
-REFERENCE = 1500
+REFERENCE = 1000
+FIT_ROWS = 3000
 QUANTILE = 0.99
 MIN_SHARE = 0.25
 MIN_CALIBRATION = 60
@@ -50,10 +51,13 @@ class OutOfDistribution:
             self.reference = None
             return {"calibrated": False, "reason": f"{len(x)} calibration queries"}
         rng = np.random.default_rng(0)
+        if len(x) > FIT_ROWS:
+            chosen = np.sort(rng.choice(len(x), FIT_ROWS, replace=False))
+            x, owners = x[chosen], owners[chosen]
         keep = np.ones(len(x), dtype=bool)
         clients = np.unique(owners)
         dropped: set[int] = set()
-        for _ in range(4):
+        for _ in range(3):
             self._fit(x[keep], owners[keep], rng)
             if not np.isfinite(self.threshold):
                 self.reference = None
@@ -77,7 +81,7 @@ class OutOfDistribution:
 
     def _fit(self, x: np.ndarray, owners: np.ndarray, rng: np.random.Generator) -> None:
         reference = rng.permutation(len(x))[:REFERENCE]
-        self.reference = x[reference]
+        self.reference = x[reference].astype(np.float32)
         self.reference_owners = owners[reference]
         self.reference_squared = (self.reference * self.reference).sum(1)
         distances = self._distances(x, owners)
@@ -94,7 +98,7 @@ class OutOfDistribution:
         assert self.reference is not None
         out = np.empty(len(z))
         for start in range(0, len(z), 512):
-            part = z[start : start + 512]
+            part = z[start : start + 512].astype(np.float32)
             squared = (
                 (part * part).sum(1)[:, None]
                 + self.reference_squared[None, :]
