@@ -49,7 +49,7 @@ def queries(
     fail_on: str,
 ) -> None:
     """Read captured inference logs (SageMaker Data Capture, Azure ML data collector, Vertex request-response
-    rows; files, trees, s3://, gs://, Azure Blob URLs) and report which clients attack which endpoint."""
+    rows; files and directory trees) and report which clients attack which endpoint."""
     from rich.console import Console
 
     from scanner.model import Severity

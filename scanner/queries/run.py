@@ -31,7 +31,7 @@ def run_queries(
     client_pattern: str | None = None,
     traffic_logs: Sequence[str] = (),
 ) -> QueryReport:
-    """Analyse every log under ``paths`` (local trees or s3://, gs://, Azure Blob URLs)."""
+    """Analyse every log under ``paths`` (files and directory trees)."""
     identity = identity_from_options(client_field, client_pattern)
     files, errors = resolve_all(paths)
     extra, failed = resolve_all(traffic_logs)

@@ -130,3 +130,9 @@ def test_dotted_paths_descend_into_json_text_and_lists():
     record = {"a": {"b": '[{"c": "x"}]'}}
     assert dotted(record, "a.b.0.c") == "x"
     assert dotted(record, "a.missing") is None
+
+
+def test_live_locations_are_an_error_not_an_empty_result():
+    report = run_queries(["s3://bucket/capture/"])
+    assert report.endpoints == ()
+    assert report.errors[0].location == "s3://bucket/capture/" and "not supported" in report.errors[0].reason
