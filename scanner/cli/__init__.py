@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "evidence": "scanner.cli.evidence_cmd:evidence",
     "fix": "scanner.cli.fix_cmd:fix",
     "queries": "scanner.cli.queries_cmd:queries",
+    "history": "scanner.cli.history_cmd:history",
 }
 
 
