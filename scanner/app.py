@@ -31,7 +31,7 @@ from scanner.gate import (
     write_baseline,
 )
 from scanner.gate.waivers import Waiver
-from scanner.model import InputError, ScanResult
+from scanner.model import InputError, ScanError, ScanResult
 from scanner.pipeline import run_scan
 from scanner.policy.model import PolicySet
 from scanner.redact import redact_result
@@ -63,6 +63,8 @@ class OutputOptions:
     """``--strict``: any scan error (one unreadable file, one denied region) makes the exit code 2."""
     group_by: str = "resource"
     """How the console groups findings: under each ``resource`` or under each ``policy``."""
+    store: str | None = None
+    """History store URL (``--store``): record the scan there and report what changed since the last one."""
 
     @property
     def shows_console(self) -> bool:
@@ -167,6 +169,10 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
         first = framework_set.errors[0]
         framework_error = InputError(first.where, f"invalid framework file: {first.reason}")
     frameworks = tuple(roll_up_all(framework_set.frameworks, result.findings))
+    store_error = None
+    if options.store:
+        result, note, store_error = _record_history(result, frameworks, options.store)
+        notes.append(note)
     ctx = ReportContext(
         result, list(frameworks), Path(options.template_dir) if options.template_dir else None
     )
@@ -193,7 +199,7 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
         written=tuple(written),
         notes=tuple(notes),
         decision=decide(result, options.fail_on, expired),
-        input_error=framework_error,
+        input_error=framework_error or store_error,
     )
 
 
@@ -220,6 +226,27 @@ def _accept_risks(
             f"{len(compared.fixed)} baseline entr{'y' if len(compared.fixed) == 1 else 'ies'} fixed"
         )
     return result, expired, notes
+
+
+def _record_history(
+    result: ScanResult, frameworks: tuple[FrameworkResult, ...], url: str
+) -> tuple[ScanResult, str, InputError | None]:
+    """Store the scan (all or nothing) and add the "since the last scan" section to the result.
+
+    A store that cannot be written is an error entry and exit 2, after every output is still written.
+    """
+    from scanner.history.since import describe, record_and_compare
+    from scanner.history.store import StoreError
+    from scanner.report.json_contract import compliance_to_dict, result_to_dict
+
+    document = result_to_dict(result)
+    document["compliance"] = compliance_to_dict(list(frameworks))
+    try:
+        section = record_and_compare(url, document)
+    except StoreError as exc:
+        error = ScanError(where=exc.where, reason=f"scan not recorded: {exc.reason}", stage="output")
+        return replace(result, errors=(*result.errors, error)), f"history: {error}", exc
+    return replace(result, extras={**result.extras, "history": section}), describe(section), None
 
 
 def _write_evidence(result: ScanResult, frameworks: list[FrameworkResult], options: OutputOptions) -> str:

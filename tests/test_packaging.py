@@ -25,6 +25,10 @@ def test_wheel_ships_builtin_policies_templates_schemas_and_examples(repo_root: 
     assert "scanner/data/facts.yaml" in names
     assert "scanner/compliance/framework.schema.json" in names
     assert any(n.startswith("scanner/sandbox/data/") for n in names)
+    assert (
+        "scanner/history/migrations/versions/0001_initial.py" in names
+        and "scanner/history/migrations/env.py" in names
+    )
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "mlscan = scanner.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -1,8 +1,8 @@
 """``mlscan history list | show | diff | trend | prune``: read and trim the scan history store.
 
 Every subcommand takes ``--store URL`` (default: ``$MLSCAN_STORE`` or the per-user SQLite file) and
-``--format text|json``. A store that cannot be opened, or a scan id it does not hold, is exit 2 with one
-line naming the store.
+``--format text|json``. A store that cannot be opened, or a scan id it does not hold, is an input error
+(exit 2, one line naming the store).
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from scanner.history.location import default_store_url
-
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
 def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--store`` and ``--format``; the command receives an open store and exits 2 on a store error."""
+    """``--store`` and ``--format``; the command receives an open store."""
 
     @click.option(
         "--store",
@@ -37,14 +35,11 @@ def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
     @wraps(command)
     def run(store_url: str | None, fmt: str, **kwargs: Any) -> None:
-        from scanner.history.store import Store, StoreError
+        from scanner.history.since import resolve_store_url
+        from scanner.history.store import Store
 
-        try:
-            with Store.open(store_url or default_store_url()) as store:
-                command(store=store, fmt=fmt, **kwargs)
-        except StoreError as exc:
-            click.echo(f"mlscan: error: {exc}", err=True)
-            raise SystemExit(2) from None
+        with Store.open(resolve_store_url(store_url or "default")) as store:
+            command(store=store, fmt=fmt, **kwargs)
 
     return run
 
@@ -170,19 +165,23 @@ def trend_cmd(store: Any, fmt: str, scan_id: int | None, limit: int) -> None:
     if fmt == "json":
         _print_json([p.to_dict() for p in points])
         return
+    console = Console()
     severities = list(points[-1].failing_by_severity) if points else []
     clouds = sorted({c for p in points for c in p.failing_by_cloud})
-    frameworks = sorted({fw for p in points for fw in p.frameworks})
-    table = Table("scan", "started", *severities, *clouds, *(f"{fw} failing" for fw in frameworks))
+    table = Table("scan", "started", *severities, *clouds, title="failing findings")
     for p in points:
         table.add_row(
             str(p.scan.id),
             p.to_dict()["started_at"],
             *(str(p.failing_by_severity[s]) for s in severities),
             *(str(p.failing_by_cloud.get(c, 0)) for c in clouds),
-            *(str(p.frameworks.get(fw, {}).get("fail", 0)) for fw in frameworks),
         )
-    Console().print(table)
+    console.print(table)
+    recent = points[-10:]
+    frameworks = Table("framework", *(f"scan {p.scan.id}" for p in recent), title="failing controls")
+    for fw in sorted({fw for p in recent for fw in p.frameworks}):
+        frameworks.add_row(fw, *(str(p.frameworks.get(fw, {}).get("fail", "-")) for p in recent))
+    console.print(frameworks)
 
 
 @history.command("prune")

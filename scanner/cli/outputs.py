@@ -92,6 +92,13 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 help="Extra compliance framework YAML files or directories (repeatable).",
             ),
             click.option(
+                "--store",
+                metavar="URL",
+                envvar="MLSCAN_STORE",
+                help="Record the scan in this history store (sqlite:///FILE, postgresql://USER@HOST/DB, "
+                "a path, or 'default' for ~/.local/share/mlscan/history.db); env MLSCAN_STORE.",
+            ),
+            click.option(
                 "--strict",
                 is_flag=True,
                 help="Exit 2 when any input could not be read (a bad file, a denied region), after reporting.",
@@ -132,6 +139,7 @@ def collect(kwargs: dict[str, Any]) -> OutputOptions:
         waivers=kwargs.pop("waivers", None),
         evidence=kwargs.pop("evidence", None),
         frameworks=tuple(kwargs.pop("framework_dirs", ())),
+        store=kwargs.pop("store", None),
         # Read, not popped: the policy options (scanner/cli/policy_options.py) own --policies.
         policy_dirs=tuple(kwargs.get("policy_dirs", ())),
         group_by=kwargs.pop("group_by", "resource"),

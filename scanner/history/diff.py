@@ -63,6 +63,31 @@ class ScanDiff:
         """The findings with this change, worst severity first."""
         return [c for c in self.changes if c.change == change]
 
+    def summary(self) -> dict[str, Any]:
+        """The compact form reports show as "since the last scan": counts, and the changed findings'
+        policy, resource, severity and history (no evidence), unchanged ones only counted."""
+        keep = ("policy_id", "title", "severity", "status", "resource_id", "resource_name", "provider")
+        return {
+            "base": self.base.to_dict() if self.base else None,
+            "head": self.head.to_dict(),
+            "counts": {change: len(self.of(change)) for change in CHANGES},
+            **{
+                change: [
+                    {
+                        **{k: c.finding.document.get(k) for k in keep},
+                        "first_seen": c.first_seen,
+                        "failing_since": c.failing_since,
+                    }
+                    for c in self.of(change)
+                ]
+                for change in CHANGES
+                if change != "unchanged"
+            },
+            "severity_changes": [dict(s) for s in self.severity_changes],
+            "resources_added": list(self.resources_added),
+            "resources_removed": list(self.resources_removed),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form: ``new``, ``fixed``, ``regressed``, ``unchanged``, ``now_unknown`` are lists of findings."""
         return {
@@ -88,7 +113,7 @@ def pick_scans(
     else:
         newest = store.scans(limit=1)
         if not newest:
-            raise StoreError(f"{store.url}: the store holds no scan yet (record one with --store)")
+            raise StoreError(store.name, "the store holds no scan yet (record one with --store)")
         head = newest[0]
     return previous_scan(store, head), head
 

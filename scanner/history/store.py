@@ -11,7 +11,6 @@ The store speaks the JSON result contract (``--format json``): :meth:`Store.reco
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
@@ -25,10 +24,11 @@ from scanner.history import schema
 from scanner.history.location import normalize_url
 from scanner.history.migrate import upgrade
 from scanner.history.records import ControlRecord, FindingRecord, ResourceRecord, ScanRecord
+from scanner.model import InputError, fingerprint_of
 
 
-class StoreError(Exception):
-    """The store cannot be opened or the scan asked for is not in it (one line, names the store)."""
+class StoreError(InputError):
+    """The store cannot be opened or the scan asked for is not in it: one line naming the store (exit 2)."""
 
 
 def targets_key(targets: Iterable[str]) -> str:
@@ -41,7 +41,7 @@ def finding_fingerprint(finding: Mapping[str, Any]) -> str:
     given = finding.get("fingerprint")
     if given:
         return str(given)
-    return hashlib.sha256(f"{finding['policy_id']}|{finding['resource_id']}".encode()).hexdigest()
+    return fingerprint_of(finding["policy_id"], finding["resource_id"])
 
 
 def parse_time(text: str | None) -> datetime:
@@ -70,7 +70,7 @@ class Store:
         try:
             engine = create_engine(url)
         except Exception as exc:  # noqa: BLE001 - bad URL or missing driver: one line naming the store
-            raise StoreError(f"{_safe(url)}: {type(exc).__name__}: {exc}") from exc
+            raise StoreError(_safe(url), f"{type(exc).__name__}: {exc}") from exc
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_foreign_keys)
         try:
@@ -79,8 +79,13 @@ class Store:
         except Exception as exc:  # noqa: BLE001 - server down, permission denied
             engine.dispose()
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            raise StoreError(f"{_safe(url)}: {type(exc).__name__}: {first_line}") from exc
+            raise StoreError(_safe(url), f"{type(exc).__name__}: {first_line}") from exc
         return cls(engine, url)
+
+    @property
+    def name(self) -> str:
+        """The store's URL without its password, for messages."""
+        return _safe(self.url)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -157,7 +162,7 @@ class Store:
                 .first()
             )
         if row is None:
-            raise StoreError(f"{_safe(self.url)}: no scan {scan_id}")
+            raise StoreError(self.name, f"no scan {scan_id}")
         return _scan_record(row)
 
     def count(self) -> int:

@@ -46,8 +46,8 @@ def write_estate(directory: Path, *, secure_notebook: bool, with_config: bool) -
 
 def scan_document(directory: Path, targets: tuple[str, ...] = ("estate",)) -> dict[str, Any]:
     """Scan ``directory`` with the built-in policies and frameworks; the JSON contract with compliance."""
+    from scanner.clouds.sources import terraform_source
     from scanner.compliance import load_frameworks, roll_up_all
-    from scanner.iac.scan import terraform_source
     from scanner.pipeline import run_scan
     from scanner.policy.loader import load_policies
     from scanner.report.json_contract import compliance_to_dict, result_to_dict
