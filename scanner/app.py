@@ -61,6 +61,8 @@ class OutputOptions:
     """User policy directories, recorded in the evidence pack (set by the scan commands)."""
     strict: bool = False
     """``--strict``: any scan error (one unreadable file, one denied region) makes the exit code 2."""
+    pretty: bool = False
+    """``--pretty``: indent JSON outputs (compact by default: smaller and much faster to write)."""
     group_by: str = "resource"
     """How the console groups findings: under each ``resource`` or under each ``policy``."""
     store: str | None = None
@@ -180,12 +182,12 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
     stdout: list[str] = []
     written: list[tuple[str, Path]] = []
     for fmt, path in targets.items():
-        text = FILE_FORMATS[fmt].render(ctx)
         if path is None:
-            stdout.append(text)
+            stdout.append(FILE_FORMATS[fmt].render(ctx, pretty=options.pretty))
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            with path.open("wb") as handle:  # written as rendered: no whole-document copy in memory
+                FILE_FORMATS[fmt].write(ctx, handle, pretty=options.pretty)
             written.append((fmt, path))
             notes.append(f"wrote {fmt}: {path}")
 

@@ -24,6 +24,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 MAX_BYTES = 1 << 30
 """1 GiB: far above the largest real plan (~125 MB for 100,000 resources), far below memory exhaustion."""
 MAX_DEPTH = 200
@@ -95,8 +97,8 @@ def parse_json(data: bytes | str, where: str = "<string>") -> Any:
     if not text.strip():
         raise InputFileError(where, "empty file, not JSON")
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
+        value = orjson.loads(text)
+    except json.JSONDecodeError as exc:  # orjson's error is a subclass, with line and message
         raise InputFileError(f"{where}:{exc.lineno}", f"invalid JSON: {exc.msg}") from exc
     except ValueError as exc:  # an integer beyond sys.get_int_max_str_digits()
         raise InputFileError(where, f"invalid JSON: {str(exc).splitlines()[0]}") from exc
@@ -136,17 +138,17 @@ def decode(data: bytes, where: str) -> str:
 
 
 def depth_exceeds(value: Any, limit: int) -> bool:
-    """True when lists/dicts nest more than ``limit`` levels (checked without recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+    """True when lists/dicts nest more than ``limit`` levels (checked level by level, without recursion)."""
+    level = [value] if type(value) in (dict, list) else []
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) is dict or type(child) is list
+        ]
+        depth += 1
     return False

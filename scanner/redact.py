@@ -136,6 +136,7 @@ def _hide(value: Any) -> Any:
     return REDACTED
 
 
+@lru_cache(maxsize=65536)
 def redact_text(text: str) -> str:
     """Free text (a command line, a script, a URL, an error message) with secrets replaced.
 
@@ -279,20 +280,29 @@ def secret_names(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _redacted_resource(resource: Any) -> Any:
+    """The resource itself when nothing in it is secret (so a scan keeps one copy), else a redacted copy."""
+    raw, tags, facts = (redact_mapping(m) for m in (resource.raw, resource.tags, resource.facts))
+    if raw == resource.raw and tags == resource.tags and facts == resource.facts:
+        return resource
+    return replace(resource, raw=raw, tags=tags, facts=facts)
+
+
+def _redacted_finding(finding: Any) -> Any:
+    evidence, message = redact_mapping(finding.evidence), redact_text(finding.message)
+    if evidence == finding.evidence and message == finding.message:
+        return finding
+    return replace(finding, evidence=evidence, message=message)
+
+
 def redact_result(result: ScanResult) -> ScanResult:
     """The result every output is rendered from: raw, tags, facts, evidence, messages and errors redacted.
 
     Adapters already redact ``raw``; this second pass means one adapter forgetting a
     field, or a secret in an error message, still never reaches a report.
     """
-    resources = tuple(
-        replace(r, raw=redact_mapping(r.raw), tags=redact_mapping(r.tags), facts=redact_mapping(r.facts))
-        for r in result.resources
-    )
-    findings = tuple(
-        replace(f, evidence=redact_mapping(f.evidence), message=redact_text(f.message))
-        for f in result.findings
-    )
+    resources = tuple(_redacted_resource(r) for r in result.resources)
+    findings = tuple(_redacted_finding(f) for f in result.findings)
     errors = tuple(
         replace(e, where=redact_text(e.where), reason=redact_text(e.reason)) for e in result.errors
     )

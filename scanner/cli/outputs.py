@@ -110,6 +110,7 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 show_default=True,
                 help="Console: list findings under each resource or under each policy.",
             ),
+            click.option("--pretty", is_flag=True, help="Indent JSON outputs (compact by default)."),
             click.option(
                 "--quiet",
                 "-q",
@@ -133,6 +134,7 @@ def collect(kwargs: dict[str, Any]) -> OutputOptions:
         fail_on=kwargs.pop("fail_on", "high"),
         quiet=kwargs.pop("quiet", False),
         strict=kwargs.pop("strict", False),
+        pretty=kwargs.pop("pretty", False),
         template_dir=kwargs.pop("template_dir", None),
         baseline=kwargs.pop("baseline", None),
         create_baseline=kwargs.pop("create_baseline", None),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from itertools import chain
 
 from scanner.compliance.frameworks import Control, Framework
 from scanner.model import Finding, Status
@@ -74,17 +75,44 @@ class FrameworkResult:
         return ControlStatus.NOT_ASSESSED
 
 
-def roll_up_control(control: Control, findings_by_policy: dict[str, list[Finding]]) -> ControlResult:
-    """The status of ``control`` given the scan's findings grouped by policy id."""
+@dataclass
+class PolicyTally:
+    """The findings of one policy in one scan, with their failing and undetermined counts (counted once)."""
+
+    findings: list[Finding]
+    failed: int = 0
+    unknown: int = 0
+
+
+def tally(findings: Iterable[Finding], providers: Sequence[str] = ()) -> dict[str, PolicyTally]:
+    """Findings grouped by policy id (only ``providers``' when given), counted in one pass."""
+    by_policy: dict[str, PolicyTally] = {}
+    for finding in findings:
+        if providers and finding.provider not in providers:
+            continue
+        entry = by_policy.get(finding.policy_id)
+        if entry is None:
+            entry = by_policy[finding.policy_id] = PolicyTally([])
+        entry.findings.append(finding)
+        if finding.status is Status.FAIL:
+            entry.failed += 1
+        elif finding.status is not Status.PASS:
+            entry.unknown += 1
+    return by_policy
+
+
+def roll_up_control(control: Control, tallies: dict[str, PolicyTally]) -> ControlResult:
+    """The status of ``control`` given the scan's findings tallied by policy id."""
     if not control.policies:
         return ControlResult(
             control, ControlStatus.NOT_ASSESSED, (), "no automated policy maps to this control"
         )
-    findings = tuple(f for pid in control.policies for f in findings_by_policy.get(pid, ()))
+    parts = [tallies[pid] for pid in control.policies if pid in tallies]
+    findings = tuple(chain.from_iterable(t.findings for t in parts))
     if not findings:
         return ControlResult(control, ControlStatus.NOT_ASSESSED, (), "no resource in scope of its policies")
-    failed = sum(1 for f in findings if f.status is Status.FAIL)
-    unknown = sum(1 for f in findings if f.status in (Status.UNKNOWN, Status.ERROR))
+    failed = sum(t.failed for t in parts)
+    unknown = sum(t.unknown for t in parts)
     if failed:
         return ControlResult(
             control, ControlStatus.FAIL, findings, f"{failed} of {len(findings)} checks failed"
@@ -95,22 +123,28 @@ def roll_up_control(control: Control, findings_by_policy: dict[str, list[Finding
     return ControlResult(control, ControlStatus.PASS, findings, f"all {len(findings)} checks passed")
 
 
-def roll_up(framework: Framework, findings: Iterable[Finding]) -> FrameworkResult:
+def roll_up(
+    framework: Framework, findings: Iterable[Finding], tallies: dict[str, PolicyTally] | None = None
+) -> FrameworkResult:
     """Roll the findings of one scan up into every control of ``framework``.
 
-    A framework limited to some providers only counts findings on those providers.
+    A framework limited to some providers only counts findings on those providers. ``tallies``
+    (from :func:`tally` with the framework's providers) lets several frameworks share one pass.
     """
-    by_policy: dict[str, list[Finding]] = {}
-    for finding in findings:
-        if framework.providers and finding.provider not in framework.providers:
-            continue
-        by_policy.setdefault(finding.policy_id, []).append(finding)
+    by_policy = tallies if tallies is not None else tally(findings, framework.providers)
     return FrameworkResult(framework, tuple(roll_up_control(c, by_policy) for c in framework.controls))
 
 
 def roll_up_all(frameworks: Sequence[Framework], findings: Sequence[Finding]) -> tuple[FrameworkResult, ...]:
-    """:func:`roll_up` for each framework, in the order given."""
-    return tuple(roll_up(fw, findings) for fw in frameworks)
+    """:func:`roll_up` for each framework, in the order given (findings tallied once per provider scope)."""
+    shared: dict[tuple[str, ...], dict[str, PolicyTally]] = {}
+    results = []
+    for fw in frameworks:
+        scope = tuple(fw.providers or ())
+        if scope not in shared:
+            shared[scope] = tally(findings, scope)
+        results.append(roll_up(fw, findings, shared[scope]))
+    return tuple(results)
 
 
 def controls_by_policy(frameworks: Sequence[Framework]) -> dict[str, list[str]]:

@@ -7,9 +7,9 @@ Renderers are imported lazily so that ``--format json`` never loads Jinja.
 from __future__ import annotations
 
 import importlib
-import json
+import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from scanner.report.context import ReportContext
 
@@ -23,14 +23,29 @@ class FileFormat:
     renderer: str
     is_json: bool = False
     """The renderer returns data to serialize as JSON (instead of text)."""
+    streams: bool = False
+    """The renderer writes bytes to a handle itself (``renderer(ctx, handle, pretty=...)``)."""
 
-    def render(self, ctx: ReportContext) -> str:
-        """The document as text, ready to write as UTF-8."""
+    def render(self, ctx: ReportContext, *, pretty: bool = False) -> str:
+        """The document as text (for standard output)."""
+        buffer = io.BytesIO()
+        self.write(ctx, buffer, pretty=pretty)
+        return buffer.getvalue().decode("utf-8")
+
+    def write(self, ctx: ReportContext, handle: BinaryIO, *, pretty: bool = False) -> None:
+        """Render straight into ``handle`` (a file opened in binary mode); JSON is compact unless ``pretty``."""
         module_name, function = self.renderer.split(":")
-        output: Any = getattr(importlib.import_module(module_name), function)(ctx)
+        renderer = getattr(importlib.import_module(module_name), function)
+        if self.streams:
+            renderer(ctx, handle, pretty=pretty)
+            return
+        output: Any = renderer(ctx)
         if self.is_json:
-            output = json.dumps(output, indent=2, default=str, ensure_ascii=False) + "\n"
-        return encodable(output)
+            from scanner.report.json_writer import dumps
+
+            handle.write(dumps(output, pretty=pretty) + b"\n")
+        else:
+            handle.write(encodable(output).encode("utf-8"))
 
 
 def encodable(text: str) -> str:
@@ -46,7 +61,9 @@ def encodable(text: str) -> str:
 FILE_FORMATS: dict[str, FileFormat] = {
     f.name: f
     for f in (
-        FileFormat("json", "mlscan.json", "scanner.report.formats:render_json", is_json=True),
+        FileFormat(
+            "json", "mlscan.json", "scanner.report.json_writer:write_result", is_json=True, streams=True
+        ),
         FileFormat("html", "mlscan.html", "scanner.report.human:render_html"),
         FileFormat("markdown", "mlscan.md", "scanner.report.human:render_markdown"),
         FileFormat("sarif", "mlscan.sarif", "scanner.report.sarif:render_sarif", is_json=True),
@@ -57,13 +74,3 @@ FILE_FORMATS: dict[str, FileFormat] = {
     )
 }
 ALL_FORMATS: tuple[str, ...] = ("console", *FILE_FORMATS)
-
-
-def render_json(ctx: ReportContext) -> dict[str, Any]:
-    """The JSON contract (see json_contract.py), plus the compliance roll-up when frameworks were loaded."""
-    from scanner.report.json_contract import compliance_to_dict, result_to_dict
-
-    data = result_to_dict(ctx.result)
-    if ctx.frameworks:
-        data["compliance"] = compliance_to_dict(ctx.frameworks)
-    return data

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
@@ -27,25 +27,30 @@ from scanner.model import (
 if TYPE_CHECKING:
     from scanner.compliance.rollup import FrameworkResult
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""2: compliance controls reference findings by index (``finding_indexes``) instead of copying them."""
 
 
 def result_to_dict(result: ScanResult) -> dict[str, Any]:
     """The whole scan as plain JSON data."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "mlscan", "version": __version__},
-        "command": result.command,
-        "targets": list(result.targets),
-        "started_at": result.started_at,
-        "finished_at": result.finished_at,
-        "summary": summarize(result),
-        "resources": [resource_to_dict(r) for r in result.resources],
-        "policies": [policy_to_dict(p) for p in result.policies],
-        "findings": [finding_to_dict(f) for f in result.findings],
-        "errors": [{"where": e.where, "reason": e.reason, "stage": e.stage} for e in result.errors],
-        **{key: value for key, value in result.extras.items()},
-    }
+    return {key: value if not callable(value) else list(value()) for key, value in result_sections(result)}
+
+
+def result_sections(result: ScanResult) -> Iterator[tuple[str, Any]]:
+    """The top-level keys of the JSON result in order; the two big lists come as functions that yield
+    their items one at a time, so a writer can serialize them without holding a second copy."""
+    yield "schema_version", SCHEMA_VERSION
+    yield "tool", {"name": "mlscan", "version": __version__}
+    yield "command", result.command
+    yield "targets", list(result.targets)
+    yield "started_at", result.started_at
+    yield "finished_at", result.finished_at
+    yield "summary", summarize(result)
+    yield "resources", lambda: (resource_to_dict(r) for r in result.resources)
+    yield "policies", [policy_to_dict(p) for p in result.policies]
+    yield "findings", lambda: (finding_to_dict(f) for f in result.findings)
+    yield "errors", [{"where": e.where, "reason": e.reason, "stage": e.stage} for e in result.errors]
+    yield from result.extras.items()
 
 
 def summarize(result: ScanResult) -> dict[str, Any]:
@@ -214,12 +219,17 @@ def result_from_dict(data: Mapping[str, Any]) -> ScanResult:
     )
 
 
-def compliance_to_dict(frameworks: Sequence[FrameworkResult]) -> list[dict[str, Any]]:
+def compliance_to_dict(
+    frameworks: Sequence[FrameworkResult], findings: Sequence[Finding] | None = None
+) -> list[dict[str, Any]]:
     """The control roll-up as JSON: per framework, per control, the status and the findings behind it.
 
-    Added under the ``compliance`` key of the JSON result when frameworks are loaded; it is
-    derived data, so :func:`result_from_dict` drops it and a re-render recomputes it.
+    With ``findings`` (the result's own list, as in the JSON result) a control names its findings by
+    position in that list (``finding_indexes``), so no finding is written twice; without it (an
+    evidence pack's standalone summary) each finding is named by policy, resource and status.
+    Derived data: :func:`result_from_dict` drops it and a re-render recomputes it.
     """
+    position = _positions_by_policy(findings) if findings is not None else None
     return [
         {
             "id": fr.framework.id,
@@ -227,21 +237,46 @@ def compliance_to_dict(frameworks: Sequence[FrameworkResult]) -> list[dict[str, 
             "version": fr.framework.version,
             "status": fr.status.value,
             "counts": fr.counts(),
-            "controls": [
-                {
-                    "id": c.control.id,
-                    "title": c.control.title,
-                    "status": c.status.value,
-                    "reason": c.reason,
-                    "policies": list(c.control.policies),
-                    "suppressed": c.suppressed,
-                    "findings": [
-                        {"policy_id": f.policy_id, "resource_id": f.resource_id, "status": f.status.value}
-                        for f in c.findings
-                    ],
-                }
-                for c in fr.controls
-            ],
+            "controls": [_control(c, position, fr.framework.providers or ()) for c in fr.controls],
         }
         for fr in frameworks
     ]
+
+
+def _positions_by_policy(findings: Sequence[Finding]) -> dict[str, list[tuple[int, str]]]:
+    """policy id → [(index in the result's findings, provider)], in finding order."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for index, finding in enumerate(findings):
+        found.setdefault(finding.policy_id, []).append((index, finding.provider))
+    return found
+
+
+def _indexes(c: Any, providers: Sequence[str], positions: Mapping[str, list[tuple[int, str]]]) -> list[int]:
+    """The positions of a control's findings, in the roll-up's order (its policies, then finding order)."""
+    return [
+        index
+        for pid in c.control.policies
+        for index, provider in positions.get(pid, ())
+        if not providers or provider in providers
+    ]
+
+
+def _control(
+    c: Any, position: Mapping[str, list[tuple[int, str]]] | None, providers: Sequence[str] = ()
+) -> dict[str, Any]:
+    data = {
+        "id": c.control.id,
+        "title": c.control.title,
+        "status": c.status.value,
+        "reason": c.reason,
+        "policies": list(c.control.policies),
+        "suppressed": c.suppressed,
+    }
+    if position is not None:
+        data["finding_indexes"] = _indexes(c, providers, position) if c.findings else []
+    else:
+        data["findings"] = [
+            {"policy_id": f.policy_id, "resource_id": f.resource_id, "status": f.status.value}
+            for f in c.findings
+        ]
+    return data

@@ -377,8 +377,8 @@ def _used_by_endpoint(config: TfResource, index: TfIndex) -> bool:
         return True
     name = config.attrs.get("name")
     return isinstance(name, str) and any(
-        ep.attrs.get("endpoint_config_name") == name and ep.module == config.module
-        for ep in index.of_type("aws_sagemaker_endpoint")
+        ep.attrs.get("endpoint_config_name") == name
+        for ep in index.in_module(config.module, "aws_sagemaker_endpoint")
     )
 
 

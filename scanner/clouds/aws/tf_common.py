@@ -46,7 +46,9 @@ def find(
         target = index.resolve(value, origin)
         return target if target is not None and target.type == tf_type else None
     if isinstance(value, str):
-        for candidate in index.of_type(tf_type):
-            if candidate.attrs.get(name_attr) == value and candidate.module == origin.module:
+        if name_attr == "name":
+            return index.named(origin.module, tf_type, value)
+        for candidate in index.in_module(origin.module, tf_type):
+            if candidate.attrs.get(name_attr) == value:
                 return candidate
     return None

@@ -81,10 +81,7 @@ class TfRoleJudge:
             target = self._index.resolve(value, self._origin)
             return target if target is not None and target.type == "aws_iam_role" else None
         if isinstance(value, str) and ":role/" in value:
-            name = value.rsplit("/", 1)[-1]
-            for role in self._index.of_type("aws_iam_role"):
-                if role.attrs.get("name") == name and role.module == self._origin.module:
-                    return role
+            return self._index.named(self._origin.module, "aws_iam_role", value.rsplit("/", 1)[-1])
         return None
 
 

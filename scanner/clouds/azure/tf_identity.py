@@ -80,9 +80,7 @@ def grants_for(tf: TfResource, keys: list[str], index: TfIndex) -> list[Grant]:
     own = f"{tf.local_address}.identity"
     wanted = set(keys)
     grants: list[Grant] = []
-    for ra in index.of_type("azurerm_role_assignment"):
-        if ra.module != tf.module:
-            continue
+    for ra in index.in_module(tf.module, "azurerm_role_assignment"):
         principal = ra.attrs.get("principal_id")
         if not isinstance(principal, Ref):
             continue

@@ -43,7 +43,7 @@ def roles_in_config(account: Any, origin: TfResource, index: TfIndex) -> list[st
     email = account if isinstance(account, str) else None
     roles: list[str] = []
     unknown_role = False
-    for grant in index.of_type(*IAM_TYPES):
+    for grant in _candidates(index, target, email):
         if not _grants_to(grant, target, email):
             continue
         role = grant.attrs.get("role")
@@ -58,14 +58,41 @@ def roles_in_config(account: Any, origin: TfResource, index: TfIndex) -> list[st
     return roles if complete else None
 
 
-def _grants_to(grant: TfResource, target: TfResource | None, email: str | None) -> bool:
+def _candidates(index: TfIndex, target: TfResource | None, email: str | None) -> list[TfResource]:
+    """The IAM blocks that may grant to the account (by member e-mail or reference), in scan order."""
+    by_member, by_reference, position = index.memo("gcp.iam_grants", lambda: _grant_lookup(index))
+    found = {id(g): g for g in by_member.get(f"serviceAccount:{email}", ())} if email else {}
+    if target is not None:
+        found.update((id(g), g) for g in by_reference.get((target.module, target.local_address), ()))
+    return [found[key] for key in sorted(found, key=position.__getitem__)]
+
+
+def _grant_lookup(index: TfIndex) -> tuple[dict[str, list], dict[tuple[str, str], list], dict[int, int]]:
+    by_member: dict[str, list[TfResource]] = {}
+    by_reference: dict[tuple[str, str], list[TfResource]] = {}  # references resolve within a module
+    grants = index.of_type(*IAM_TYPES)
+    for grant in grants:
+        members = _members(grant)
+        for member in members:
+            if isinstance(member, str):
+                by_member.setdefault(member, []).append(grant)
+        if any(isinstance(m, (Ref, Unknown)) for m in members):
+            keys = {m.address for m in members if isinstance(m, Ref)} | set(grant.references)
+            for key in keys:
+                by_reference.setdefault((grant.module, key), []).append(grant)
+    return by_member, by_reference, {id(g): i for i, g in enumerate(grants)}
+
+
+def _members(grant: TfResource) -> list[Any]:
     members = grant.attrs.get("members") if grant.type.endswith("_binding") else [grant.attrs.get("member")]
-    if not isinstance(members, list):
-        members = [members]
-    for member in members:
+    return members if isinstance(members, list) else [members]
+
+
+def _grants_to(grant: TfResource, target: TfResource | None, email: str | None) -> bool:
+    for member in _members(grant):
         if email and isinstance(member, str) and member == f"serviceAccount:{email}":
             return True
-        if target is not None and isinstance(member, (Ref, Unknown)):
+        if target is not None and grant.module == target.module and isinstance(member, (Ref, Unknown)):
             mentioned = member.address if isinstance(member, Ref) else None
             if mentioned == target.local_address or target.local_address in grant.references:
                 return True

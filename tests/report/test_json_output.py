@@ -1,0 +1,57 @@
+"""The JSON result is compact by default, indented with --pretty, and the roll-up references findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scanner.cli import main
+
+
+def _scan(tmp_path: Path, repo_root: Path, *extra: str) -> tuple[str, dict]:
+    out = tmp_path / "r.json"
+    run = CliRunner().invoke(
+        main,
+        [
+            "iac",
+            str(repo_root / "terraform" / "insecure"),
+            "--format",
+            "json",
+            "-o",
+            str(out),
+            "--fail-on",
+            "never",
+            *extra,
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    text = out.read_text()
+    return text, json.loads(text)
+
+
+def test_compact_by_default_and_indented_with_pretty(tmp_path, repo_root):
+    compact, data = _scan(tmp_path, repo_root)
+    pretty, same = _scan(tmp_path, repo_root, "--pretty")
+    assert compact.count("\n") == 1 and pretty.count("\n") > len(data["findings"])
+    for key in ("started_at", "finished_at", "command"):
+        data.pop(key), same.pop(key)
+    assert data == same
+
+
+def test_compliance_controls_reference_the_findings_instead_of_copying_them(tmp_path, repo_root):
+    _, data = _scan(tmp_path, repo_root)
+    findings = data["findings"]
+    referenced = 0
+    for framework in data["compliance"]:
+        for control in framework["controls"]:
+            assert "findings" not in control
+            picked = [findings[i] for i in control["finding_indexes"]]
+            assert all(f["policy_id"] in control["policies"] for f in picked)
+            if control["status"] == "fail":
+                assert any(f["status"] == "fail" for f in picked)
+            if control["status"] == "pass":
+                assert picked and all(f["status"] == "pass" for f in picked)
+            referenced += len(picked)
+    assert referenced > 0
