@@ -15,6 +15,7 @@ from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.lifecycle import lifecycle_facts
 from scanner.clouds.aws.values import sub, tag_map
+from scanner.clouds.secrets import secret_facts
 from scanner.iac.values import display
 from scanner.model import Resource, Source
 from scanner.privacy.training import TrainingInputs, privacy_facts
@@ -109,7 +110,8 @@ class RegionReader:
         facts = {
             **fc.common_facts(tags),
             **fc.training_job_facts(job, self._ctx.keys, self._ctx.roles),
-            **privacy_facts(training_inputs(job, tags)),
+            **privacy_facts(inputs := training_inputs(job, tags)),
+            **secret_facts(inputs),
             **self._storage(job),
         }
         links = [job["RoleArn"]] if isinstance(job.get("RoleArn"), str) else []

@@ -20,6 +20,7 @@ from scanner.clouds.aws.terraform_storage import artifact_facts_of
 from scanner.clouds.aws.tf_common import simple_resource
 from scanner.clouds.aws.tf_iam import TfKeyJudge, TfRoleJudge
 from scanner.clouds.base import literal_tags
+from scanner.clouds.secrets import secret_facts
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import Unknown
@@ -34,6 +35,7 @@ _UNREADABLE_FACTS = (
     "encryption.cmk",
     "encryption.output_cmk",
     "encryption.volume_cmk",
+    "training.hardcoded_secrets",
 )
 
 
@@ -92,7 +94,8 @@ def map_pipeline(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
             **fc.training_job_facts(
                 {**job, "RoleArn": job_role}, TfKeyJudge(index, tf), TfRoleJudge(index, tf)
             ),
-            **privacy_facts(training_inputs(job, tags)),
+            **privacy_facts(inputs := training_inputs(job, tags)),
+            **secret_facts(inputs),
             **artifact_facts_of([], index, [job]),
         }
         base = simple_resource(tf, index, "training_job", facts, job_role)

@@ -15,6 +15,7 @@ from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.client import list_with_raw
 from scanner.clouds.azure.computes import ComputeInfo
 from scanner.clouds.azure.workspaces import WorkspaceContext
+from scanner.clouds.secrets import secret_facts
 from scanner.model import Resource
 from scanner.privacy.training import TrainingInputs, privacy_facts
 
@@ -109,17 +110,15 @@ def job_resource(
         facts.update(fc.identity_facts([label], None, principal_label=label, default=default))
     else:
         facts.update(fc.identity_facts(principals, ctx.grants, principal_label=label, default=default))
-    facts.update(
-        privacy_facts(
-            TrainingInputs(
-                command=command,
-                inputs=job_inputs(props.get("inputs")),
-                environment={str(k): str(v) for k, v in environment.items()},
-                tags=tags,
-                origin="command",
-            )
-        )
+    inputs = TrainingInputs(
+        command=command,
+        inputs=job_inputs(props.get("inputs")),
+        environment={str(k): str(v) for k, v in environment.items()},
+        tags=tags,
+        origin="command",
     )
+    facts.update(privacy_facts(inputs))
+    facts.update(secret_facts(inputs))
     job_id = raw.get("id") or f"{ctx.id}/jobs/{raw.get('name')}"
     return ctx.resource(
         "training_job",

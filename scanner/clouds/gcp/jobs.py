@@ -14,6 +14,7 @@ from typing import Any
 
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp.context import LiveContext
+from scanner.clouds.secrets import secret_facts
 from scanner.model import Resource
 from scanner.privacy.training import TrainingInputs, privacy_facts
 
@@ -79,7 +80,9 @@ def _job_facts(
     roles = ctx.roles_of(service_account) if service_account else None
     default_grants = (fc.CUSTOM_CODE_AGENT_GRANT,) if custom_code else None
     facts.update(fc.identity_facts(service_account, roles, default_grants=default_grants))
-    facts.update(privacy_facts(training_inputs(pools, labels)))
+    inputs = training_inputs(pools, labels)
+    facts.update(privacy_facts(inputs))
+    facts.update(secret_facts(inputs))
     facts["data.sensitivity"] = fc.sensitivity(labels)
     return facts
 
