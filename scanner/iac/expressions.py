@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.iac.hcl_syntax import node_text
+from scanner.iac.literals import number, unescape, unescape_heredoc
 from scanner.iac.values import Ref, Unknown
 from scanner.model import ScanError
 
 _NOT_RESOURCES = frozenset({"var", "local", "each", "count", "path", "terraform", "self"})
 _RESOURCE_TYPE = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
-_ESCAPES = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.S)
-_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _HOLE = "\x00{}\x00"
 
 
@@ -218,7 +217,7 @@ def _literal(node: Any, source: bytes, scope: Scope) -> Any:
     child = node.named_children[0]
     text = node_text(child, source)
     if child.type == "numeric_lit":
-        return _number(text)
+        return number(text)
     if child.type == "bool_lit":
         return text == "true"
     if child.type == "null_lit":
@@ -226,16 +225,6 @@ def _literal(node: Any, source: bytes, scope: Scope) -> Any:
     if child.type == "string_lit":
         return _quoted(child, source, scope)
     return Unknown(text)
-
-
-def _number(text: str) -> Any:
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return Unknown(text)
 
 
 def _template_expr(node: Any, source: bytes, scope: Scope) -> Any:
@@ -251,7 +240,7 @@ def _quoted(node: Any, source: bytes, scope: Scope) -> Any:
     start = children[0].end_byte if children else node.start_byte
     end = children[-1].start_byte if len(children) > 1 else node.end_byte
     parts = [c for c in children if c.type in ("template_interpolation", "template_directive")]
-    return _template(source, start, end, parts, scope, _unescape)
+    return _template(source, start, end, parts, scope, unescape)
 
 
 def _heredoc(node: Any, source: bytes, scope: Scope) -> Any:
@@ -268,7 +257,7 @@ def _heredoc(node: Any, source: bytes, scope: Scope) -> Any:
         end -= 1
     parts = [c for c in children if c.type in ("template_interpolation", "template_directive")]
     strip = node_text(children[0], source).endswith("-")
-    return _template(source, start, end, parts, scope, _unescape_heredoc, dedent=strip)
+    return _template(source, start, end, parts, scope, unescape_heredoc, dedent=strip)
 
 
 def _template(
@@ -315,25 +304,6 @@ def _template(
 def _interpolation(part: Any, source: bytes, scope: Scope) -> Any:
     expr = next((c for c in part.named_children if c.type == "expression"), None)
     return evaluate(expr, source, scope) if expr is not None else Unknown(node_text(part, source))
-
-
-def _unescape(text: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "$${":
-            return "${"
-        if token == "%%{":
-            return "%{"
-        escape = match.group(1)
-        if escape[0] in "uU" and len(escape) > 1:
-            return chr(int(escape[1:], 16))
-        return _SIMPLE_ESCAPES.get(escape, token)
-
-    return _ESCAPES.sub(replace, text) if "\\" in text or "$${" in text or "%%{" in text else text
-
-
-def _unescape_heredoc(text: str) -> str:
-    return text.replace("$${", "${").replace("%%{", "%{")
 
 
 def _collection(node: Any, source: bytes, scope: Scope) -> Any:
