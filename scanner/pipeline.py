@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from scanner.clouds.base import SourceResult
+from scanner.clouds.coverage import produced
 from scanner.model import Resource, ScanResult
 from scanner.policy.evaluate import evaluate_all
 from scanner.policy.model import PolicySet
@@ -36,7 +37,7 @@ def run_scan(
     resources: list[Resource] = [r for source in sources for r in source.resources]
     errors = [e for source in sources for e in source.errors] + list(policy_set.errors)
     resources, extras = enrich(resources)
-    findings = evaluate_all(policy_set, resources, parameters)
+    findings = evaluate_all(policy_set, resources, parameters, produced)
     return ScanResult(
         resources=tuple(resources),
         findings=tuple(findings),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import sysconfig
 import venv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,43 @@ def corpus_dir() -> Path:
     if not corpus.is_dir():
         pytest.skip("../shared/corpus is not beside the checkout")
     return corpus
+
+
+@pytest.fixture(scope="session")
+def seeded_live_sources() -> list[Any]:
+    """The three clouds' live sources read from the seeded estates of ``mlscan demo`` (moto, the ARM and
+    Vertex emulators) through the real adapters, once per session (SourceResult per cloud)."""
+    from moto import mock_aws
+
+    from scanner.clouds.base import LiveOptions, NullProgress
+    from scanner.clouds.sources import live_source
+    from scanner.sandbox.arm_emulator import start_arm_emulator
+    from scanner.sandbox.aws_estate import seed_aws
+    from scanner.sandbox.vertex_emulator import default_estate_path, start_vertex_emulator
+
+    vertex_projects = json.loads(default_estate_path().read_text(encoding="utf-8"))["projects"]
+    with pytest.MonkeyPatch.context() as env, mock_aws():
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "MOTO_IAM_LOAD_MANAGED_POLICIES": "false",
+        }.items():
+            env.setenv(name, value)
+        for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
+            env.delenv(name, raising=False)
+        seed_aws(None, regions=("us-east-1",))
+        with start_arm_emulator() as arm, start_vertex_emulator() as vertex:
+            options = LiveOptions(
+                regions=("us-east-1",),
+                azure_endpoint=arm.url,
+                gcp_endpoint=vertex.url,
+                projects=tuple(vertex_projects),
+                locations=tuple({loc: None for p in vertex_projects.values() for loc in p["locations"]}),
+                max_workers=4,
+                extra={"gcp_retry_timeout": 0},
+            )
+            return [live_source(cloud, options, NullProgress()) for cloud in ("aws", "azure", "gcp")]
 
 
 # The wheel is built once per session the way the README says (``pip wheel --no-deps``, PEP 517

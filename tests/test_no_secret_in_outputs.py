@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from scanner.app import OutputOptions, finish
 from scanner.cli import main
-from scanner.clouds.base import LiveOptions, NullProgress
-from scanner.clouds.sources import live_source, terraform_source
+from scanner.clouds.sources import terraform_source
 from scanner.paths import terraform_examples_dir
 from scanner.pipeline import run_scan
 from scanner.policy.loader import load_policies
@@ -53,38 +53,9 @@ def test_every_listed_secret_is_really_seeded() -> None:
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    from moto import mock_aws
-
-    from scanner.sandbox.arm_emulator import start_arm_emulator
-    from scanner.sandbox.aws_estate import seed_aws
-    from scanner.sandbox.vertex_emulator import default_estate_path, start_vertex_emulator
-
-    vertex_projects = json.loads(default_estate_path().read_text(encoding="utf-8"))["projects"]
-
+def outputs(tmp_path_factory: pytest.TempPathFactory, seeded_live_sources: list[Any]) -> dict[str, str]:
     out = tmp_path_factory.mktemp("outputs")
-    with pytest.MonkeyPatch.context() as env, mock_aws():
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "MOTO_IAM_LOAD_MANAGED_POLICIES": "false",
-        }.items():
-            env.setenv(name, value)
-        for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
-            env.delenv(name, raising=False)
-        seed_aws(None, regions=("us-east-1",))
-        with start_arm_emulator() as arm, start_vertex_emulator() as vertex:
-            options = LiveOptions(
-                regions=("us-east-1",),
-                azure_endpoint=arm.url,
-                gcp_endpoint=vertex.url,
-                projects=tuple(vertex_projects),
-                locations=tuple({loc: None for p in vertex_projects.values() for loc in p["locations"]}),
-                max_workers=4,
-                extra={"gcp_retry_timeout": 0},
-            )
-            sources = [live_source(cloud, options, NullProgress()) for cloud in ("aws", "azure", "gcp")]
+    sources = [*seeded_live_sources]
     sources.append(terraform_source([terraform_examples_dir()]))
     result = run_scan(sources, load_policies())
     assert {r.provider for r in result.resources} == {"aws", "azure", "gcp"}

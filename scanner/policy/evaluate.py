@@ -7,7 +7,7 @@ Inline suppressions are kept on the finding, never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -15,19 +15,32 @@ from scanner.model import Finding, Provenance, Resource, Status
 from scanner.policy.assertions import Outcome, Subject, evaluate
 from scanner.policy.model import Policy, PolicySet
 
+FactCoverage = Callable[[str | None, str], frozenset[str] | None]
+"""``(resource_type, kind)`` → the facts that type can produce, or None when it declares none."""
+
 
 def evaluate_all(
     policy_set: PolicySet | Sequence[Policy],
     resources: Iterable[Resource],
     parameters: Mapping[str, Any] | None = None,
+    produces: FactCoverage | None = None,
 ) -> list[Finding]:
-    """Every finding of every applicable policy on every resource, in policy then resource order."""
+    """Every finding of every applicable policy on every resource, in policy then resource order.
+
+    ``produces(resource_type, kind)`` says which facts a type can produce (None: not declared); a
+    policy reading only facts the type never produces is not applied to it (no finding at all).
+    """
     policies = policy_set.policies if isinstance(policy_set, PolicySet) else tuple(policy_set)
     resources = list(resources)
+    produced = {
+        (r.resource_type, r.kind): produces(r.resource_type, r.kind) if produces else None for r in resources
+    }
     findings: list[Finding] = []
     for policy in policies:
         for resource in resources:
-            if policy.applies_to(resource.provider, resource.kind, resource.resource_type):
+            if policy.applies_to(
+                resource.provider, resource.kind, resource.resource_type
+            ) and policy.covered_by(produced[(resource.resource_type, resource.kind)]):
                 finding = judge(policy, resource, parameters or {})
                 if finding is not None:
                     findings.append(finding)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from scanner.model import PolicyInfo, Severity
@@ -44,6 +45,26 @@ class Policy:
             return False
         return not self.types or (resource_type or "") in self.types
 
+    @cached_property
+    def asserted_facts(self) -> frozenset[str]:
+        """The fact names the assertion reads (a type producing none of them is never judged)."""
+        return facts_read(self.assertion)
+
+    @cached_property
+    def when_facts(self) -> frozenset[str]:
+        """The fact names ``when`` reads."""
+        return facts_read(self.when) if self.when is not None else frozenset()
+
+    def covered_by(self, produced: frozenset[str] | None) -> bool:
+        """Whether a type producing ``produced`` facts can be judged (None: the type declares nothing).
+
+        The assertion and ``when`` must each read at least one fact the type produces when they read
+        facts at all; otherwise every finding would be ``unknown`` for a setting the type does not have.
+        """
+        if produced is None:
+            return True
+        return all(not read or read & produced for read in (self.asserted_facts, self.when_facts))
+
     @property
     def info(self) -> PolicyInfo:
         """What the scan result records about this policy for every format."""
@@ -62,6 +83,19 @@ class Policy:
         if source_kind in ("hcl", "plan") and "terraform" in self.remediation:
             return self.remediation["terraform"]
         return self.remediation.get(provider) or self.remediation.get("terraform")
+
+
+def facts_read(node: Any) -> frozenset[str]:
+    """Every ``facts.<name>`` an assertion tree reads, through all / any / not and nested ``assert``."""
+    if isinstance(node, Mapping):
+        found: set[str] = set()
+        key = node.get("key")
+        if isinstance(key, str) and key.startswith("facts."):
+            found.add(key[len("facts.") :])
+        for child in (*node.get("all", ()), *node.get("any", ()), node.get("not"), node.get("assert")):
+            found |= facts_read(child)
+        return frozenset(found)
+    return frozenset()
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,21 @@ def _sensitivity(resource: Resource, tag_keys: Sequence[str]) -> str | None:
     return resource.fact("data.sensitivity") or sensitivity_from_tags(resource.tags, tag_keys=tag_keys)
 
 
+JOINED_FACTS = frozenset(
+    {
+        "served.privacy.dp",
+        "served.privacy.status",
+        "served.privacy.epsilon",
+        "served.training_job",
+        "served.lineage",
+        "data.sensitivity",
+        "artifacts.public",
+        "artifacts.cmk",
+    }
+)
+"""Facts :func:`join_served_privacy` can add to every endpoint, whatever its type (for fact coverage)."""
+
+
 def join_served_privacy(
     resources: Sequence[Resource],
     *,
