@@ -28,6 +28,10 @@ test: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/run.py --seconds $(FUZZ_SECONDS)
 
+# Regenerate the docs generated from data: docs/facts.md and the policy catalogue in docs/policies.md.
+docs: $(STAMP)
+	$(BIN)/python scripts/update_docs.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check scanner tests bench
 	$(BIN)/ruff format --check scanner tests bench

@@ -9,6 +9,13 @@ YAML policies.
 __version__ = "0.1.0"
 REPOSITORY = "https://github.com/mlscan/mlscan"
 """Where mlscan is installed from (it is not on PyPI)."""
+POLICY_DOCS = f"{REPOSITORY}/blob/main/docs/policies.md"
+"""The catalogue of the built-in policies: one section per policy, anchored by its lower-case id."""
+
+
+def policy_doc_url(policy_id: str) -> str:
+    """The docs/policies.md section of a built-in policy (SARIF ``helpUri``, ASFF remediation URL)."""
+    return f"{POLICY_DOCS}#{policy_id.lower()}"
 
 
 def install_hint(extra: str) -> str:

@@ -288,6 +288,9 @@ class PolicyInfo:
     """Remediation text per provider (``aws``, ``azure``, ``gcp``) and for ``terraform``."""
     references: tuple[str, ...] = ()
     """Links to the provider documentation and standards behind the policy."""
+    help_uri: str = ""
+    """Where the policy is documented: its docs/policies.md section for a built-in policy, the
+    ``help_uri`` a team's own policy file gives, or empty."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import yaml
@@ -16,6 +18,9 @@ from scanner.paths import policies_dir
 from scanner.policy.examples import run_examples
 from scanner.policy.loader import load_policies
 from scanner.policy.model import Policy
+
+if TYPE_CHECKING:
+    from scanner.compliance.frameworks import Framework
 
 
 @click.group()
@@ -30,14 +35,24 @@ def policy() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(("table", "json"), case_sensitive=False),
+    type=click.Choice(("table", "json", "markdown"), case_sensitive=False),
     default="table",
     show_default=True,
-    help="A table, or the machine-readable catalogue as JSON.",
+    help="A table, the machine-readable catalogue as JSON, or the docs/policies.md catalogue.",
 )
 def list_policies(policy_dirs: tuple[str, ...], output_format: str) -> None:
     """List every loaded policy with its category, severity and kinds."""
     policy_set = load_policies(policy_dirs)
+    if output_format == "markdown":
+        from scanner.compliance import load_frameworks
+        from scanner.policy.catalogue import catalogue_markdown
+
+        click.echo(
+            catalogue_markdown(policy_set.policies, controls_by_framework(load_frameworks().frameworks)),
+            nl=False,
+        )
+        _report_errors(policy_set.errors)
+        sys.exit(1 if policy_set.errors else 0)
     if output_format == "json":
         from scanner.compliance import controls_by_policy, load_frameworks
 
@@ -123,9 +138,24 @@ def catalogue_entry(p: Policy, controls: list[str]) -> dict[str, object]:
         "remediation": dict(p.remediation),
         "references": list(p.references),
         "controls": by_framework,
+        "help_uri": p.help_uri,
         "version": p.version,
         "path": p.path,
     }
+
+
+def controls_by_framework(frameworks: Sequence[Framework]) -> dict[str, dict[str, list[str]]]:
+    """policy id → {framework name: control ids}, for the docs catalogue; a framework limited to some
+    clouds says which."""
+    mapping: dict[str, dict[str, list[str]]] = {}
+    for framework in frameworks:
+        label = framework.name + (f" ({', '.join(framework.providers)})" if framework.providers else "")
+        for control in framework.controls:
+            for pid in control.policies:
+                ids = mapping.setdefault(pid, {}).setdefault(label, [])
+                if control.id not in ids:
+                    ids.append(control.id)
+    return mapping
 
 
 def _report_errors(errors: tuple[object, ...]) -> None:

@@ -177,4 +177,12 @@ def _to_policy(document: Mapping[str, Any], path: Path) -> Policy:
         message=document.get("message"),
         parameters=dict(document.get("parameters", {}) or {}),
         fix=dict(document.get("fix", {}) or {}),
+        help_uri=document.get("help_uri") or _builtin_doc(document["id"], path),
     )
+
+
+def _builtin_doc(policy_id: str, path: Path) -> str:
+    """A built-in policy is documented in its docs/policies.md section; a team's own policy is not."""
+    from scanner import policy_doc_url
+
+    return policy_doc_url(policy_id) if path.resolve().parent == policies_dir().resolve() else ""

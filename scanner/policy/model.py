@@ -36,6 +36,8 @@ class Policy:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     fix: Mapping[str, Any] = field(default_factory=dict)
     """The ``fix:`` section as written (read by scanner.fix.metadata); empty when there is none."""
+    help_uri: str = ""
+    """Where the policy is documented (built-in: its docs/policies.md section; else the file's ``help_uri``)."""
 
     def applies_to(self, provider: str, kind: str, resource_type: str | None) -> bool:
         """Whether this policy judges a resource of this provider, kind and type."""
@@ -76,6 +78,7 @@ class Policy:
             severity=self.severity,
             remediation=dict(self.remediation),
             references=self.references,
+            help_uri=self.help_uri,
         )
 
     def remediation_for(self, provider: str, source_kind: str) -> str | None:

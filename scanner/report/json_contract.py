@@ -123,6 +123,7 @@ def policy_to_dict(policy: PolicyInfo) -> dict[str, Any]:
         "severity": policy.severity.value,
         "remediation": dict(policy.remediation),
         "references": list(policy.references),
+        "help_uri": policy.help_uri,
     }
 
 
@@ -135,6 +136,7 @@ def _policy_from_dict(p: Mapping[str, Any]) -> PolicyInfo:
         severity=Severity(p.get("severity", "info")),
         remediation=dict(p.get("remediation") or {}),
         references=tuple(p.get("references") or ()),
+        help_uri=p.get("help_uri") or "",
     )
 
 

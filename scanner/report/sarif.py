@@ -1,10 +1,16 @@
 """SARIF 2.1.0 for code-scanning UIs (GitHub, GitLab, Azure DevOps).
 
 One rule per policy (with help text = remediation), one result per failing or
-unknown finding. Terraform findings carry a physical location (file + line), so
-they annotate the pull request at the resource block; live findings carry a
-logical location (the resource id). Suppressed findings stay in the log with a
+unknown finding; passes are left out. Terraform findings carry a physical location
+(file + line), so they annotate the pull request at the resource block; live findings
+carry a logical location (the resource id). Suppressed findings stay in the log with a
 SARIF ``suppressions`` entry, which code-scanning UIs show as dismissed.
+
+GitHub ranks an alert by its *rule's* ``security-severity``, whatever the result's level,
+so an unknown finding (a setting nobody could read) cannot point at the policy's rule
+without becoming a high alert. Unknown and errored findings are results of a companion
+rule ``<policy id>/unknown``: level ``note``, no ``security-severity``, related to the
+policy's rule.
 """
 
 from __future__ import annotations
@@ -41,10 +47,14 @@ def render_sarif(ctx: ReportContext, base_dir: str | Path | None = None) -> dict
     """The SARIF log as a JSON-ready dict; file paths are made relative to ``base_dir`` (default: cwd)."""
     base = Path(base_dir or os.getcwd()).resolve()
     reported = [f for f in ctx.result.findings if f.status in (Status.FAIL, Status.UNKNOWN, Status.ERROR)]
-    rules = {p.id: _rule(p, ctx.controls_for(p.id)) for p in ctx.result.policies}
+    policies = {p.id: p for p in ctx.result.policies}
     for finding in ctx.result.findings:  # a result saved without its policies: describe them from a finding
-        if finding.policy_id not in rules:
-            rules[finding.policy_id] = _rule(_described_by(finding), ctx.controls_for(finding.policy_id))
+        policies.setdefault(finding.policy_id, _described_by(finding))
+    rules = {pid: _rule(p, ctx.controls_for(pid)) for pid, p in policies.items()}
+    for finding in reported:
+        if not _failed(finding) and _unknown_id(finding.policy_id) not in rules:
+            parent = list(rules).index(finding.policy_id)
+            rules[_unknown_id(finding.policy_id)] = _unknown_rule(rules[finding.policy_id], parent)
     rule_index = {rule_id: i for i, rule_id in enumerate(rules)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -63,7 +73,7 @@ def render_sarif(ctx: ReportContext, base_dir: str | Path | None = None) -> dict
                 "automationDetails": {"id": "mlscan/"},
                 "originalUriBaseIds": {"SRCROOT": {"uri": base.as_uri() + "/"}},
                 "invocations": [_invocation(ctx)],
-                "results": [_result(f, rule_index[f.policy_id], base) for f in reported],
+                "results": [_result(f, rule_index, base) for f in reported],
                 "columnKind": "unicodeCodePoints",
             }
         ],
@@ -82,7 +92,7 @@ def _rule(policy: PolicyInfo, controls: list[str]) -> dict[str, Any]:
     markdown = f"**Remediation**\n\n{help_text}" + (
         f"\n\n**References**\n\n{references}" if references else ""
     )
-    return {
+    rule: dict[str, Any] = {
         "id": policy.id,
         "name": _pascal(policy.title),
         "shortDescription": {"text": policy.title},
@@ -96,6 +106,40 @@ def _rule(policy: PolicyInfo, controls: list[str]) -> dict[str, Any]:
             "problem.severity": "error" if _LEVEL[policy.severity] == "error" else "warning",
         },
     }
+    if policy.help_uri:
+        rule["helpUri"] = policy.help_uri
+    return rule
+
+
+def _unknown_id(policy_id: str) -> str:
+    return f"{policy_id}/unknown"
+
+
+def _unknown_rule(rule: dict[str, Any], parent_index: int) -> dict[str, Any]:
+    """The companion rule of a policy's unknown findings: a note, never ranked as a security alert."""
+    title = rule["shortDescription"]["text"]
+    why = (
+        "mlscan could not read the setting this policy judges (a value known only after apply, "
+        "a module it cannot fetch, a permission denied live), so the resource neither passes nor "
+        "fails it. Make the value readable, or judge it by hand."
+    )
+    companion: dict[str, Any] = {
+        "id": _unknown_id(rule["id"]),
+        "name": f"{rule['name']}Unknown",
+        "shortDescription": {"text": f"Not verified: {title}"},
+        "fullDescription": {"text": f"{why} {rule['fullDescription']['text']}"},
+        "help": {"text": rule["help"]["text"], "markdown": f"{why}\n\n{rule['help']['markdown']}"},
+        "defaultConfiguration": {"level": "note"},
+        "relationships": [{"target": {"id": rule["id"], "index": parent_index}, "kinds": ["relevant"]}],
+        "properties": {
+            "tags": ["mlscan", "unknown", *rule["properties"]["tags"][2:]],
+            "precision": "high",
+            "problem.severity": "recommendation",
+        },
+    }
+    if "helpUri" in rule:
+        companion["helpUri"] = rule["helpUri"]
+    return companion
 
 
 def _described_by(finding: Finding) -> PolicyInfo:
@@ -110,13 +154,18 @@ def _described_by(finding: Finding) -> PolicyInfo:
     )
 
 
-def _result(finding: Finding, index: int, base: Path) -> dict[str, Any]:
-    failed = finding.status is Status.FAIL
+def _failed(finding: Finding) -> bool:
+    return finding.status is Status.FAIL
+
+
+def _result(finding: Finding, rule_index: dict[str, int], base: Path) -> dict[str, Any]:
+    # An unknown finding fails its companion rule ("not verified"): kind fail, so level note is valid SARIF.
+    rule_id = finding.policy_id if _failed(finding) else _unknown_id(finding.policy_id)
     result: dict[str, Any] = {
-        "ruleId": finding.policy_id,
-        "ruleIndex": index,
-        "kind": "fail" if failed else "review",
-        "level": _LEVEL[finding.severity] if failed else "none",
+        "ruleId": rule_id,
+        "ruleIndex": rule_index[rule_id],
+        "kind": "fail",
+        "level": _LEVEL[finding.severity] if _failed(finding) else "note",
         "message": {
             "text": f"{finding.message} [{finding.provider}:{finding.resource_kind} {finding.resource_name}]"
         },

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from scanner.report.context import ReportContext
 from scanner.report.formats import FILE_FORMATS
 from scanner.report.sarif import render_sarif
 
 from .schemas import SARIF_SCHEMA, sarif_errors
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_vendored_schema_is_the_recorded_file() -> None:
@@ -33,7 +36,7 @@ def test_log_is_valid_sarif(ctx: ReportContext) -> None:
 def test_rules_carry_help_text_and_severity(ctx: ReportContext) -> None:
     run = render_sarif(ctx)["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
-    assert set(rules) == {"TST-ENC-001", "TST-NET-001", "TST-LOG-001", "TST-HRD-001"}
+    assert {r for r in rules if "/" not in r} == {"TST-ENC-001", "TST-NET-001", "TST-LOG-001", "TST-HRD-001"}
     net = rules["TST-NET-001"]
     assert net["help"]["text"] == "Fix TST-NET-001: set a customer-managed key."
     assert net["properties"]["security-severity"] == "9.5"  # first seen finding is critical
@@ -48,9 +51,10 @@ def test_results_only_for_fail_and_unknown_with_terraform_locations(ctx: ReportC
     assert physical["artifactLocation"] == {"uri": "terraform/insecure/aws/main.tf", "uriBaseId": "SRCROOT"}
     assert physical["region"] == {"startLine": 12}
     assert enc_fail["level"] == "error"
-    unknown = next(r for r in results if r["ruleId"] == "TST-LOG-001")
-    assert (unknown["kind"], unknown["level"]) == ("review", "none")
-    live = next(r for r in results if r["ruleId"] == "TST-ENC-001" and r["kind"] == "review")
+    unknown = next(r for r in results if r["ruleId"] == "TST-LOG-001/unknown")
+    assert (unknown["kind"], unknown["level"]) == ("fail", "note")
+    assert "security-severity" not in unknown["properties"] and unknown["properties"]["status"] == "unknown"
+    live = next(r for r in results if r["ruleId"] == "TST-ENC-001/unknown")
     assert "physicalLocation" not in live["locations"][0]
     assert live["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("/subscriptions/")
     plan = next(r for r in results if r["ruleId"] == "TST-NET-001" and "suppressions" not in r)
@@ -88,3 +92,64 @@ def test_fingerprints_ignore_line_numbers(ctx: ReportContext) -> None:
     assert len(set(prints)) == len(prints)
     expected = hashlib.sha256(b"TST-ENC-001|aws_sagemaker_endpoint.api").hexdigest()
     assert expected in prints
+
+
+def test_unknown_results_have_a_companion_note_rule_without_security_severity(ctx: ReportContext) -> None:
+    run = render_sarif(ctx)["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    unknown_policies = {f.policy_id for f in ctx.result.findings if f.status.value in ("unknown", "error")}
+    companions = {r["id"]: r for r in rules if r["id"].endswith("/unknown")}
+    assert set(companions) == {f"{pid}/unknown" for pid in unknown_policies}
+    for rule_id, rule in companions.items():
+        parent = rule["relationships"][0]["target"]
+        assert rules[parent["index"]]["id"] == parent["id"] == rule_id.removesuffix("/unknown")
+        assert rule["defaultConfiguration"] == {"level": "note"}
+        assert "security-severity" not in rule["properties"] and "security" not in rule["properties"]["tags"]
+    for result in run["results"]:
+        rule = rules[result["ruleIndex"]]
+        assert rule["id"] == result["ruleId"]
+        failed = result["properties"]["status"] == "fail"
+        assert ("security-severity" in rule["properties"]) is failed
+        assert (result["level"] == "note") is (
+            not failed or result["properties"]["severity"] in ("low", "info")
+        )
+    assert not [r for r in run["results"] if r["properties"]["status"] == "pass"]
+
+
+def test_rules_link_the_policy_section_of_the_docs() -> None:
+    import re
+
+    from scanner.paths import policies_dir
+    from scanner.policy.loader import load_policies
+    from scanner.report.json_contract import result_from_dict
+
+    builtin = load_policies().policies
+    result = result_from_dict({"policies": [{"id": p.id, **_info(p)} for p in builtin]})
+    rules = render_sarif(ReportContext(result))["runs"][0]["tool"]["driver"]["rules"]
+    docs = (policies_dir().parent / "docs" / "policies.md").read_text(encoding="utf-8")
+    anchors = set(re.findall(r"^#### (MLS-[A-Z]+-\d+)$", docs, flags=re.M))
+    assert len(rules) == len(builtin)
+    for rule in rules:
+        assert rule["helpUri"].endswith(f"/docs/policies.md#{rule['id'].lower()}")
+        assert rule["id"] in anchors
+
+
+def _info(policy) -> dict:
+    from scanner.report.json_contract import policy_to_dict
+
+    return policy_to_dict(policy.info)
+
+
+def test_a_teams_own_policy_links_its_own_help_uri_or_nothing(tmp_path) -> None:
+    from scanner.policy.loader import load_policies
+
+    source = (REPO / "examples" / "policies").glob("*.yaml")
+    own = load_policies([REPO / "examples" / "policies"], builtin=False).policies
+    assert own and all(p.info.help_uri == "" for p in own)
+    first = next(iter(source))
+    (tmp_path / first.name).write_text(
+        first.read_text(encoding="utf-8") + "help_uri: https://wiki.example.com/ml-policies\n",
+        encoding="utf-8",
+    )
+    (linked,) = load_policies([tmp_path], builtin=False).policies
+    assert linked.info.help_uri == "https://wiki.example.com/ml-policies"
