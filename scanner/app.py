@@ -241,7 +241,7 @@ def _record_history(
     from scanner.history.store import StoreError
     from scanner.report.json_contract import compliance_to_dict, result_to_dict
 
-    document = result_to_dict(result)
+    document = result_to_dict(result, ReportContext(result, frameworks).finding_controls)
     document["compliance"] = compliance_to_dict(list(frameworks))
     try:
         section = record_and_compare(url, document)

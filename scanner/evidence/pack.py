@@ -79,16 +79,20 @@ def write_evidence_pack(
     _prepare(root)
     redacted = redact_result(result)
     resources = {r.id: r for r in redacted.resources}
-    findings = {id(f): finding_to_dict(r) for f, r in zip(result.findings, redacted.findings, strict=True)}
+    context = ReportContext(redacted, tuple(frameworks))
+    findings = {
+        id(f): finding_to_dict(r, context.finding_controls(r))
+        for f, r in zip(result.findings, redacted.findings, strict=True)
+    }
     _write_json(root / "scan.json", scan_metadata(result, policy_dirs, frameworks))
-    _write_json(root / "result.json", result_to_dict(redacted))
+    _write_json(root / "result.json", result_to_dict(redacted, context.finding_controls))
     for source in map(Path, inputs):
         (root / "inputs").mkdir(exist_ok=True)
         shutil.copyfile(source, root / "inputs" / source.name)
     if include_html:
         from scanner.report.human import render_html
 
-        html = render_html(ReportContext(redacted, tuple(frameworks)))
+        html = render_html(context)
         (root / "report.html").write_text(html, encoding="utf-8")
     behind_any = {rid for fr in frameworks for c in fr.controls for rid in c.resource_ids}
     for rid in sorted(behind_any & resources.keys()):

@@ -52,7 +52,9 @@ def asff_findings(ctx: ReportContext, *, docs_url: str | None = None) -> list[di
             continue
         if not (resource.account and resource.region):
             continue
-        findings.append(_finding(finding, resource, when, ctx.controls_for(finding.policy_id), docs_url))
+        policy = ctx.result.policy(finding.policy_id)
+        url = f"{docs_url}#{finding.policy_id.lower()}" if docs_url else (policy.help_uri if policy else "")
+        findings.append(_finding(finding, resource, when, ctx.qualified_controls(finding), url))
     return findings
 
 
@@ -70,7 +72,7 @@ def _finding(
         ]
     remediation: dict[str, Any] = {"Text": _cut(finding.remediation or finding.title, TEXT_LIMIT)}
     if docs_url:
-        remediation["Url"] = f"{docs_url}#{finding.policy_id.lower()}"
+        remediation["Url"] = docs_url
     return {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": f"mlscan/{finding.fingerprint}",

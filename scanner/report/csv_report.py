@@ -61,7 +61,7 @@ def render_csv(ctx: ReportContext) -> str:
             f.source.address,
             f.message,
             f.remediation,
-            ";".join(ctx.controls_for(f.policy_id)),
+            ";".join(ctx.qualified_controls(f)),
         )
         writer.writerow([safe_cell(value) for value in row])
     return buffer.getvalue()

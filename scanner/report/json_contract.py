@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
@@ -27,18 +27,27 @@ from scanner.model import (
 if TYPE_CHECKING:
     from scanner.compliance.rollup import FrameworkResult
 
-SCHEMA_VERSION = "2"
-"""2: compliance controls reference findings by index (``finding_indexes``) instead of copying them."""
+SCHEMA_VERSION = "3"
+"""2: compliance controls reference findings by index (``finding_indexes``) instead of copying them.
+3: every finding carries ``controls`` (framework id → control ids); policies carry ``help_uri``."""
+
+ControlsOf = Callable[[Finding], Mapping[str, Sequence[str]]]
+"""framework id → control ids a finding evidences (``ReportContext.finding_controls``)."""
 
 
-def result_to_dict(result: ScanResult) -> dict[str, Any]:
+def result_to_dict(result: ScanResult, controls: ControlsOf | None = None) -> dict[str, Any]:
     """The whole scan as plain JSON data."""
-    return {key: value if not callable(value) else list(value()) for key, value in result_sections(result)}
+    return {
+        key: value if not callable(value) else list(value())
+        for key, value in result_sections(result, controls)
+    }
 
 
-def result_sections(result: ScanResult) -> Iterator[tuple[str, Any]]:
+def result_sections(result: ScanResult, controls: ControlsOf | None = None) -> Iterator[tuple[str, Any]]:
     """The top-level keys of the JSON result in order; the two big lists come as functions that yield
-    their items one at a time, so a writer can serialize them without holding a second copy."""
+    their items one at a time, so a writer can serialize them without holding a second copy.
+
+    ``controls`` gives each finding its controls; without it (no frameworks loaded) they are empty."""
     yield "schema_version", SCHEMA_VERSION
     yield "tool", {"name": "mlscan", "version": __version__}
     yield "command", result.command
@@ -48,7 +57,7 @@ def result_sections(result: ScanResult) -> Iterator[tuple[str, Any]]:
     yield "summary", summarize(result)
     yield "resources", lambda: (resource_to_dict(r) for r in result.resources)
     yield "policies", [policy_to_dict(p) for p in result.policies]
-    yield "findings", lambda: (finding_to_dict(f) for f in result.findings)
+    yield "findings", lambda: (finding_to_dict(f, controls(f) if controls else None) for f in result.findings)
     yield "errors", [{"where": e.where, "reason": e.reason, "stage": e.stage} for e in result.errors]
     yield from result.extras.items()
 
@@ -88,8 +97,10 @@ def resource_to_dict(resource: Resource) -> dict[str, Any]:
     }
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """One finding; ``suppressed`` is null or the suppression (reason, origin, owner, expiry)."""
+def finding_to_dict(finding: Finding, controls: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
+    """One finding; ``suppressed`` is null or the suppression (reason, origin, owner, expiry);
+    ``controls`` maps each framework id to the control ids the finding evidences (derived from the
+    frameworks of the scan: :func:`result_from_dict` drops it and a re-render recomputes it)."""
     return {
         "policy_id": finding.policy_id,
         "title": finding.title,
@@ -110,6 +121,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "remediation": finding.remediation,
         "suppressed": _suppression_to_dict(finding.suppressed),
         "provenance": {key: p.to_dict() for key, p in finding.provenance.items()},
+        "controls": {framework: list(ids) for framework, ids in (controls or {}).items()},
     }
 
 

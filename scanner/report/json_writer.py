@@ -47,14 +47,14 @@ def write_result(ctx: ReportContext, handle: BinaryIO, *, pretty: bool = False) 
     from scanner.report.json_contract import compliance_to_dict, result_sections, result_to_dict
 
     if pretty:
-        data = result_to_dict(ctx.result)
+        data = result_to_dict(ctx.result, ctx.finding_controls)
         if ctx.frameworks:
             data["compliance"] = compliance_to_dict(ctx.frameworks, ctx.result.findings)
         handle.write(dumps(data, pretty=True) + b"\n")
         return
     handle.write(b"{")
     first = True
-    sections = list(result_sections(ctx.result))
+    sections = list(result_sections(ctx.result, ctx.finding_controls))
     if ctx.frameworks:
         sections.append(("compliance", compliance_to_dict(ctx.frameworks, ctx.result.findings)))
     for key, value in sections:

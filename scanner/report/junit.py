@@ -30,7 +30,7 @@ def render_junit(ctx: ReportContext) -> str:
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for finding in findings:
             counts["tests"] += 1
-            outcome = _add_case(suite, finding, ctx.controls_for(policy_id))
+            outcome = _add_case(suite, finding, ctx.qualified_controls(finding))
             if outcome:
                 counts[outcome] += 1
         for key, value in counts.items():

@@ -1,8 +1,12 @@
-"""OCSF Detection Finding (class_uid 2004) events, one per finding, as a JSON array.
+"""OCSF Compliance Finding (class_uid 2003) events, one per finding, as a JSON array.
 
-This is what Prowler's ``json-ocsf`` emits and what AWS Security Lake, Splunk
-and other SIEMs ingest. A pass is emitted as Resolved and a suppressed finding
-as Suppressed, so a consumer sees the same picture as the HTML report.
+A finding is the result of evaluating a resource against a policy that evidences controls of
+industry frameworks: exactly what OCSF's Compliance Finding describes. Its ``compliance`` object
+names the frameworks (``standards``), the controls (``requirements``, ``framework:control``), the
+policy as the check that ran (``checks``) and the result (``status_id``: Pass, Fail, or Warning
+when the setting could not be read). AWS Security Lake, Splunk and other SIEMs ingest it. A pass
+is emitted as Resolved and a suppressed finding as Suppressed, so a consumer sees the same picture
+as the HTML report.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from scanner.model import Finding, Resource, Severity, Status
 from scanner.report.context import ReportContext
 
 OCSF_VERSION = "1.5.0"
-CLASS_UID = 2004
+CLASS_UID = 2003
+CLASS_NAME = "Compliance Finding"
 ACTIVITY_CREATE = 1
 _SEVERITY_ID = {
     Severity.INFO: (1, "Informational"),
@@ -24,18 +29,26 @@ _SEVERITY_ID = {
     Severity.HIGH: (4, "High"),
     Severity.CRITICAL: (5, "Critical"),
 }
+# OCSF compliance status_id: 1 Pass, 2 Warning ("no result due to missing information"), 3 Fail.
+_COMPLIANCE_STATUS = {Status.PASS: (1, "Pass"), Status.FAIL: (3, "Fail")}
 _PROVIDER = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}
 # OCSF account type_id: 10 AWS Account, 5 GCP Account, 99 Other (an Azure subscription is not an AD account).
 _ACCOUNT_TYPE = {"aws": (10, "AWS Account"), "gcp": (5, "GCP Account"), "azure": (99, "Azure Subscription")}
 
 
 def render_ocsf(ctx: ReportContext) -> list[dict[str, Any]]:
-    """Every finding as an OCSF 1.5 Detection Finding event."""
+    """Every finding as an OCSF 1.5 Compliance Finding event."""
     when = _epoch_ms(ctx.result.finished_at or ctx.result.started_at)
-    return [_event(f, ctx.resource_for(f), when, ctx.controls_for(f.policy_id)) for f in ctx.result.findings]
+    names = {fr.framework.id: f"{fr.framework.name} {fr.framework.version}".strip() for fr in ctx.frameworks}
+    return [
+        _event(f, ctx.resource_for(f), when, _compliance(f, ctx.finding_controls(f), names))
+        for f in ctx.result.findings
+    ]
 
 
-def _event(finding: Finding, resource: Resource | None, when: int, controls: list[str]) -> dict[str, Any]:
+def _event(
+    finding: Finding, resource: Resource | None, when: int, compliance: dict[str, Any]
+) -> dict[str, Any]:
     severity_id, severity = _SEVERITY_ID[finding.severity]
     status_id, status = _status(finding)
     event: dict[str, Any] = {
@@ -49,11 +62,11 @@ def _event(finding: Finding, resource: Resource | None, when: int, controls: lis
         "category_uid": 2,
         "category_name": "Findings",
         "class_uid": CLASS_UID,
-        "class_name": "Detection Finding",
+        "class_name": CLASS_NAME,
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
         "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
-        "type_name": "Detection Finding: Create",
+        "type_name": f"{CLASS_NAME}: Create",
         "severity_id": severity_id,
         "severity": severity,
         "status_id": status_id,
@@ -69,10 +82,10 @@ def _event(finding: Finding, resource: Resource | None, when: int, controls: lis
             "types": [finding.category],
             "created_time": when,
         },
+        "compliance": compliance,
         "resources": [_resource(finding, resource)],
         "cloud": _cloud(finding),
         "unmapped": {
-            "compliance": controls,
             "source": finding.source.to_dict(),
             "evidence": dict(finding.evidence),
         },
@@ -84,6 +97,34 @@ def _event(finding: Finding, resource: Resource | None, when: int, controls: lis
             k: v for k, v in finding.suppressed.__dict__.items() if v is not None
         }
     return event
+
+
+def _compliance(finding: Finding, controls: dict[str, list[str]], names: dict[str, str]) -> dict[str, Any]:
+    """The OCSF compliance object: frameworks, their controls, the policy as the check, the result."""
+    status_id, status = _COMPLIANCE_STATUS.get(finding.status, (2, "Warning"))
+    standards = [names.get(framework, framework) for framework in controls]
+    check: dict[str, Any] = {
+        "uid": finding.policy_id,
+        "name": finding.title,
+        "severity": finding.severity.value,
+        "severity_id": _SEVERITY_ID[finding.severity][0],
+        "status": status,
+        "status_id": status_id,
+    }
+    if standards:
+        check["standards"] = standards
+    compliance: dict[str, Any] = {
+        "control": finding.policy_id,
+        "category": finding.category,
+        "checks": [check],
+        "requirements": [f"{framework}:{control}" for framework, ids in controls.items() for control in ids],
+        "standards": standards,
+        "status": status,
+        "status_code": finding.status.value.upper(),
+        "status_detail": finding.message,
+        "status_id": status_id,
+    }
+    return compliance
 
 
 def _status(finding: Finding) -> tuple[int, str]:

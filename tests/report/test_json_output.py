@@ -55,3 +55,17 @@ def test_compliance_controls_reference_the_findings_instead_of_copying_them(tmp_
                 assert picked and all(f["status"] == "pass" for f in picked)
             referenced += len(picked)
     assert referenced > 0
+
+
+def test_every_finding_carries_the_controls_the_roll_up_counts_it_under(tmp_path, repo_root):
+    _, data = _scan(tmp_path, repo_root)
+    assert data["schema_version"] == "3"
+    expected: dict[int, dict[str, list[str]]] = {i: {} for i in range(len(data["findings"]))}
+    for framework in data["compliance"]:
+        for control in framework["controls"]:
+            for index in control["finding_indexes"]:
+                expected[index].setdefault(framework["id"], []).append(control["id"])
+    assert any("cis-azure-ml" in c for c in expected.values())  # a framework limited to one cloud
+    for index, finding in enumerate(data["findings"]):
+        assert finding["controls"] == expected[index], finding["policy_id"]
+    assert all(p["help_uri"].endswith(f"#{p['id'].lower()}") for p in data["policies"])

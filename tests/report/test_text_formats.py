@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
-from py_ocsf_models.events.findings.detection_finding import DetectionFinding
+from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
 
 from scanner.model import Resource, Source
 from scanner.report.context import ReportContext
@@ -88,12 +88,13 @@ def test_csv_rows_columns_and_formula_injection(ctx: ReportContext) -> None:
     assert rows[5]["suppressed"] == "yes" and rows[5]["suppression_reason"] == "accepted for the demo"
 
 
-def test_ocsf_detection_findings_validate(ctx: ReportContext) -> None:
+def test_ocsf_compliance_findings_validate(ctx: ReportContext) -> None:
     events = json.loads(FILE_FORMATS["ocsf"].render(ctx))
     assert len(events) == len(ctx.result.findings)
     for event in events:
-        model = DetectionFinding.model_validate(event)
-        assert model.class_uid == 2004 and int(model.type_uid) == 200401
+        model = ComplianceFinding.model_validate(event)
+        assert model.class_uid == 2003 and int(model.type_uid) == 200301
+        assert "compliance" not in event["unmapped"]
     first = events[0]
     assert (first["severity_id"], first["status"], first["status_code"]) == (4, "New", "FAIL")
     assert first["cloud"]["account"]["uid"] == "123456789012" and first["cloud"]["provider"] == "AWS"
@@ -101,7 +102,16 @@ def test_ocsf_detection_findings_validate(ctx: ReportContext) -> None:
     assert first["remediation"]["desc"].startswith("Fix TST-ENC-001")
     assert first["time"] == 1795514402000  # 2026-11-24T10:00:02Z
     assert {e["status"] for e in events} == {"New", "Resolved", "Suppressed"}
-    assert first["unmapped"]["compliance"] == ["test-fw:C-ENC"]
+    compliance = ComplianceFinding.model_validate(first).compliance
+    assert compliance.standards == ["Test Framework 1.0"] and compliance.requirements == ["test-fw:C-ENC"]
+    assert (compliance.control, int(compliance.status_id)) == ("TST-ENC-001", 3)
+    (check,) = compliance.checks
+    assert (check.uid, check.status, check.standards) == ("TST-ENC-001", "Fail", ["Test Framework 1.0"])
+    by_status = {f.status.value: e["compliance"] for f, e in zip(ctx.result.findings, events, strict=True)}
+    assert (by_status["pass"]["status_id"], by_status["unknown"]["status_id"]) == (1, 2)  # 2 = Warning
+    assert by_status["unknown"]["status"] == "Warning"
+    mixed = next(e for e in events if e["metadata"]["event_code"] == "TST-LOG-001")
+    assert mixed["compliance"]["requirements"] == ["test-fw:C-LOG", "test-fw:C-MIXED"]
 
 
 def test_ocsf_resource_without_details() -> None:
@@ -114,7 +124,8 @@ def test_ocsf_resource_without_details() -> None:
         ScanResult((Resource("gcp", "s", "endpoint", "other", "o", Source("live")),), (f,), (), "", "")
     )
     (event,) = render_ocsf(ctx)
-    DetectionFinding.model_validate(event)
+    ComplianceFinding.model_validate(event)
+    assert event["compliance"]["requirements"] == [] and event["compliance"]["standards"] == []
     assert event["resources"] == [
         {"uid": "r", "name": "r", "type": "endpoint", "group": {"name": "endpoint"}}
     ]
