@@ -65,3 +65,44 @@ def test_installed_wheel_runs_from_a_fresh_venv(repo_root: Path, fresh_venv: Pat
     assert result["summary"]["resources"] > 0 and any(f["status"] == "fail" for f in result["findings"])
     catalogue = json.loads(mlscan("policy", "list", "--format", "json").stdout)
     assert len(catalogue) == len(list((repo_root / "policies").glob("MLS-*.yaml")))
+
+
+DOCUMENTED = ("README.md", "action.yml", ".pre-commit-hooks.yaml", "docs/*.md", "examples/ci/*.yml")
+
+
+def test_every_documented_install_names_this_repository_extras_it_has_and_refs_that_exist(
+    repo_root: Path,
+) -> None:
+    """Each `pip install "mlscan... @ git+..."`, `uses: mlscan/mlscan@REF` and pre-commit `rev:` in the docs
+    parses, names this repository and an extra pyproject.toml defines, and pins a ref that exists
+    (``main``, or a tag or commit of this checkout): a pasted install line must work."""
+    import tomllib
+    from packaging.requirements import Requirement
+
+    from scanner import REPOSITORY
+
+    extras = set(
+        tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    )
+    texts = {
+        p: p.read_text(encoding="utf-8") for pattern in DOCUMENTED for p in sorted(repo_root.glob(pattern))
+    }
+    requirements, refs = [], []
+    for path, text in texts.items():
+        for spec in re.findall(r'"(mlscan(?:\[[^\]]*\])? @ git\+[^"]+)"', text):
+            if spec.endswith("git+..."):  # an abbreviation in running text
+                continue
+            requirement = Requirement(spec)
+            assert requirement.name == "mlscan" and requirement.extras <= extras, (path, spec)
+            url, _, ref = requirement.url.removeprefix("git+").partition("@")
+            assert url == REPOSITORY, (path, spec)
+            requirements.append(spec)
+            refs += [ref] if ref else []
+        refs += re.findall(r"uses: mlscan/mlscan@(\S+)", text)
+        refs += re.findall(r"repo: https://github\.com/mlscan/mlscan\n\s*#?\s*rev: (\S+)", text)
+    assert len(requirements) >= 4 and refs
+    for ref in set(refs) - {"main"}:
+        found = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=repo_root
+        )
+        assert found.returncode == 0, f"documented ref {ref!r} does not exist in this repository"

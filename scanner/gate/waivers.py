@@ -45,7 +45,7 @@ class Waiver:
     policy: str
     """Policy id or shell-style glob (``MLS-NET-*``)."""
     resource: str
-    """Glob matched against the resource id and the resource name."""
+    """Glob matched against the resource id, the resource name and a Terraform resource's address."""
     reason: str
     owner: str
     expires: dt.date
@@ -58,6 +58,7 @@ class Waiver:
         return fnmatchcase(finding.policy_id, self.policy) and (
             fnmatchcase(finding.resource_id, self.resource)
             or fnmatchcase(finding.resource_name, self.resource)
+            or fnmatchcase(_address(finding), self.resource)
         )
 
     def expired(self, today: dt.date) -> bool:
@@ -152,3 +153,11 @@ def apply_waivers(
         findings.append(finding)
     unused = tuple(w for w in active if id(w) not in used)
     return WaiverOutcome(replace(result, findings=tuple(findings)), waived, expired, unused)
+
+
+def _address(finding: Finding) -> str:
+    """The Terraform address of a Terraform finding (its id is ``module dir:address``), so a waiver
+    written as ``aws_sagemaker_notebook_instance.lab*`` matches wherever the module lives."""
+    if finding.source.kind in ("hcl", "plan") and ":" in finding.resource_id:
+        return finding.resource_id.split(":", 1)[1]
+    return ""

@@ -193,7 +193,7 @@ def _location(finding: Finding, base: Path) -> dict[str, Any]:
     }
     source = finding.source
     if source.kind == "plan" and source.declared_file:  # plans carry no lines: point at the .tf block
-        source = Source(kind="hcl", file=source.declared_file, line=source.declared_line)
+        source = Source(kind="hcl", file=source.declared_file, line=source.declared_line, root=source.root)
     if source.file:
         uri = _relative_uri(str(source.path), base)
         artifact = {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": "SRCROOT"}

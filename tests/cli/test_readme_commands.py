@@ -38,9 +38,9 @@ NOT_RUN_HERE = {
 }
 
 
-def readme_lines() -> list[str]:
-    """The command lines of every ```sh block of the README, comments stripped."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+def readme_lines(document: str = "README.md") -> list[str]:
+    """The command lines of every ```sh block of the README (or another document), comments stripped."""
+    text = (REPO / document).read_text(encoding="utf-8")
     lines: list[str] = []
     for block in re.findall(r"^```sh\n(.*?)^```", text, flags=re.S | re.M):
         for line in block.splitlines():
@@ -86,9 +86,31 @@ def test_every_readme_command_runs_as_written(tmp_path: Path, monkeypatch: pytes
     used = {prefix for line in lines if (prefix := _not_run(line))}
     assert used == set(NOT_RUN_HERE), f"stale NOT_RUN_HERE entries: {set(NOT_RUN_HERE) - used}"
     env = {**fakes}
+    run_lines([line for line in lines if not _not_run(line)], env)
+    assert (tmp_path / "mlscan.sarif").is_file() and (tmp_path / "out" / "mlscan.html").is_file()
+    assert (tmp_path / ".mlscan-baseline.json").is_file() and (
+        tmp_path / "evidence" / "manifest.json"
+    ).is_file()
+
+
+def test_every_ci_doc_command_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fakes) -> None:
+    """docs/ci.md's commands, in a checkout whose infra/ is a reference stack and whose
+    .mlscan-waivers.yaml is the waivers file the page shows."""
+    (tmp_path / "infra").symlink_to(REPO / "terraform" / "insecure" / "aws")
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    waivers = next(b for b in re.findall(r"^```yaml\n(.*?)^```", text, flags=re.S | re.M) if "waivers:" in b)
+    (tmp_path / ".mlscan-waivers.yaml").write_text(waivers, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    lines = readme_lines("docs/ci.md")
+    assert any(line.startswith("mlscan scan") for line in lines)
+    run_lines(lines, {**fakes})
+    assert (tmp_path / ".mlscan-baseline.json").is_file()
+    assert {p.name for p in (tmp_path / "live-report").iterdir()} >= {"mlscan.json", "mlscan.ocsf.json"}
+
+
+def run_lines(lines: list[str], env: dict[str, str]) -> None:
+    """Run each mlscan line in-process, as the shell would expand it; exit 0 or 1 and some output."""
     for line in lines:
-        if _not_run(line):
-            continue
         expanded = os.path.expandvars(line) if "$" in line else line
         for name, value in env.items():
             expanded = expanded.replace(f"${name}", value)
@@ -98,7 +120,5 @@ def test_every_readme_command_runs_as_written(tmp_path: Path, monkeypatch: pytes
         result = CliRunner().invoke(main, argv[1:], env=env, catch_exceptions=False)
         assert result.exit_code in (0, 1), f"{line}\nexit {result.exit_code}\n{result.output}"
         assert result.output.strip(), f"{line} printed nothing"
-    assert (tmp_path / "mlscan.sarif").is_file() and (tmp_path / "out" / "mlscan.html").is_file()
-    assert (tmp_path / ".mlscan-baseline.json").is_file() and (
-        tmp_path / "evidence" / "manifest.json"
-    ).is_file()
+        assert "expired on" not in result.output, f"{line}: a documented waiver has expired"
+        assert "waiver unused" not in result.output, f"{line}: a documented waiver matches nothing"

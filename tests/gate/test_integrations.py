@@ -65,6 +65,20 @@ def test_github_workflow_mlscan_step_gates_and_writes_valid_sarif(tmp_path: Path
         s for s in github_workflow()["jobs"]["mlscan"]["steps"] if "upload-sarif" in s.get("uses", "")
     )
     assert (root / upload["with"]["sarif_file"]).is_file()
+    # the plan sits beside its .tf sources: every result annotates the .tf line that declares it
+    for result in sarif["runs"][0]["results"]:
+        physical = result["locations"][0]["physicalLocation"]
+        assert (
+            physical["artifactLocation"]["uri"].startswith("infra/") and physical["region"]["startLine"] > 0
+        )
+        assert physical["artifactLocation"]["uri"].endswith(".tf"), physical
+
+
+def test_docs_ci_md_shows_the_shipped_pipelines_verbatim() -> None:
+    doc = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    for name in ("github-actions.yml", "gitlab-ci.yml"):
+        shipped = (REPO / "examples" / "ci" / name).read_text(encoding="utf-8")
+        assert f"```yaml\n{shipped}```" in doc, f"docs/ci.md does not show examples/ci/{name} as shipped"
 
 
 def test_github_workflow_passes_a_secure_plan(tmp_path: Path) -> None:

@@ -110,3 +110,19 @@ def test_invalid_waivers_file_names_file_and_line(tmp_path: Path, text: str, exp
     with pytest.raises(WaiverFileError) as info:
         load_waivers(path)
     assert str(info.value).startswith(str(path)) and expected in str(info.value)
+
+
+def test_resource_glob_matches_the_terraform_address_wherever_the_module_lives(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from scanner.model import Source
+
+    text = "waivers:\n  - {policy: TST-*, resource: 'aws_sagemaker_endpoint.*', reason: accepted for the test, owner: o, expires: 2030-01-01}\n"
+    (waiver,) = load_waivers(write(tmp_path, text))
+    finding = next(f for f in sample_result().findings if f.resource_id == "aws_sagemaker_endpoint.api")
+    scoped = replace(finding, resource_id="infra/aws:aws_sagemaker_endpoint.api", resource_name="claims")
+    assert waiver.matches(scoped)
+    live = replace(
+        scoped, source=Source("live"), resource_id="arn:aws:sagemaker:x:aws_sagemaker_endpoint.api"
+    )
+    assert not waiver.matches(live)
