@@ -13,6 +13,17 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """moto with the SageMaker operations it lacks (scanner/sandbox/moto_sagemaker.py), for every test."""
+    try:
+        from scanner.sandbox.moto_sagemaker import install
+    except ImportError:  # pragma: no cover - moto is a dev dependency
+        return
+    install()
+
+
 SHARED = REPO.parent / "shared"
 
 

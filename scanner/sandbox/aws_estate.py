@@ -75,6 +75,9 @@ def seed_aws(
     ``scale`` picks a preset (``demo``, ``bench``); ``regions`` and ``per_region`` (keys
     endpoints / training_jobs / notebooks / domains) override it.
     """
+    from scanner.sandbox.moto_sagemaker import install
+
+    install()  # the SageMaker operations moto lacks, so the live scan of this estate lists them all
     import boto3
 
     plan = SCALES[scale]

@@ -62,7 +62,10 @@ def running_sandbox() -> Iterator[Sandbox]:
 
     from scanner.sandbox.arm_emulator import start_arm_emulator
     from scanner.sandbox.aws_estate import seed_aws
+    from scanner.sandbox.moto_sagemaker import install
     from scanner.sandbox.vertex_emulator import default_estate_path, start_vertex_emulator
+
+    install()
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with ExitStack() as stack, _environment(_DUMMY_AWS, _CLEARED_AWS):

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from scanner.clouds.aws.sagemaker import LISTINGS
 from tests.aws.aws_helpers import REGIONS, by_name, live_scan, load_bench_module
 
 
@@ -63,7 +64,7 @@ def test_one_region_denied_is_an_error_and_the_rest_completes(
     assert len(by_name(result, "endpoint")) == seeded["endpoints"] // 2
     wheres = {e.where for e in result.errors}
     assert wheres == {f"aws/{seeded['account']}/eu-west-1/sagemaker"}
-    assert len(result.errors) == 5  # one per resource type listed in the denied region
+    assert len(result.errors) == len(LISTINGS)  # one per resource type listed in the denied region
     assert all("AccessDeniedException" in e.reason for e in result.errors)
 
 

@@ -159,6 +159,29 @@ def domain_facts(domain: Mapping[str, Any], keys: KeyJudge, roles: RoleJudge) ->
     }
 
 
+def space_facts(domain: Mapping[str, Any], keys: KeyJudge, roles: RoleJudge) -> dict[str, Any]:
+    """A Studio space: its domain's network and EFS key, run as ``DefaultUserSettings.ExecutionRole`` of the
+    shape given (the caller puts the domain's default space role there, see :func:`space_role`)."""
+    facts = {key: value for key, value in domain_facts(domain, keys, roles).items() if key != "auth.mode"}
+    facts["notebook.direct_internet"] = facts["network.public"]
+    return facts
+
+
+def space_role(domain: Mapping[str, Any]) -> Any:
+    """The role a domain's spaces run as: ``DefaultSpaceSettings``, else ``DefaultUserSettings``."""
+    return sub(domain, "DefaultSpaceSettings", "ExecutionRole") or sub(
+        domain, "DefaultUserSettings", "ExecutionRole"
+    )
+
+
+def workforce_facts(restricted: bool | None, vpc: bool) -> dict[str, Any]:
+    """A labeling workforce's portal: public unless restricted to source CIDRs or reached through a VPC."""
+    return {
+        "network.public": None if restricted is None else not (restricted or vpc),
+        "network.private": True if vpc else None,
+    }
+
+
 def user_profile_facts(profile: Mapping[str, Any], roles: RoleJudge) -> dict[str, Any]:
     """A Studio user profile: the role its apps run as (None = the domain's default)."""
     execution_role = sub(profile, "UserSettings", "ExecutionRole")

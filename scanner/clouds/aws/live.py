@@ -192,7 +192,8 @@ def _read_task(
 ) -> Callable[[], TaskResult]:
     def run() -> TaskResult:
         try:
-            return TaskResult(resources=[reader.read(kind, name)])
+            found = reader.read(kind, name)
+            return TaskResult(resources=found if isinstance(found, list) else [found])
         except Exception as exc:  # noqa: BLE001 - a malformed or denied resource must not stop the scan
             return TaskResult(errors=[ScanError(_where(ctx, "sagemaker"), f"{kind} {name}: {_reason(exc)}")])
         finally:

@@ -28,7 +28,38 @@ LISTINGS: dict[str, tuple[str, str, str]] = {
     "training_job": ("list_training_jobs", "TrainingJobSummaries", "TrainingJobName"),
     "notebook": ("list_notebook_instances", "NotebookInstances", "NotebookInstanceName"),
     "domain": ("list_domains", "Domains", "DomainId"),
+    "pipeline": ("list_pipelines", "PipelineSummaries", "PipelineName"),
+    "data_quality_job_definition": (
+        "list_data_quality_job_definitions",
+        "JobDefinitionSummaries",
+        "MonitoringJobDefinitionName",
+    ),
+    "model_quality_job_definition": (
+        "list_model_quality_job_definitions",
+        "JobDefinitionSummaries",
+        "MonitoringJobDefinitionName",
+    ),
+    "model_bias_job_definition": (
+        "list_model_bias_job_definitions",
+        "JobDefinitionSummaries",
+        "MonitoringJobDefinitionName",
+    ),
+    "model_explainability_job_definition": (
+        "list_model_explainability_job_definitions",
+        "JobDefinitionSummaries",
+        "MonitoringJobDefinitionName",
+    ),
+    "feature_group": ("list_feature_groups", "FeatureGroupSummaries", "FeatureGroupName"),
+    "model_package_group": (
+        "list_model_package_groups",
+        "ModelPackageGroupSummaryList",
+        "ModelPackageGroupName",
+    ),
+    "space": ("list_spaces", "Spaces", "DomainId/SpaceName"),
+    "workteam": ("list_workteams", "Workteams", "WorkteamName"),
 }
+"""A name field ``A/B`` joins two fields of the summary (a space is named within its domain)."""
+_BASIC = ("endpoint", "model", "training_job", "notebook", "domain")
 
 
 @dataclass(frozen=True)
@@ -51,6 +82,7 @@ class RegionReader:
         self._ctx = ctx
         self._models: OnceCache[dict[str, Any] | None] = OnceCache(self._describe_model)
         self._lifecycle: OnceCache[list[Any] | None] = OnceCache(self._lifecycle_scripts)
+        self._domains: OnceCache[dict[str, Any] | None] = OnceCache(self._describe_domain)
 
     # -- listing ---------------------------------------------------------------------------------
 
@@ -61,13 +93,46 @@ class RegionReader:
         for page in self._sm.get_paginator(operation).paginate():
             _answered(page, key, operation)
             for summary in page.get(key) or ():
-                if isinstance(summary, Mapping) and isinstance(summary.get(field), str):
-                    names.append(summary[field])
+                parts = [summary.get(f) for f in field.split("/")] if isinstance(summary, Mapping) else [None]
+                if all(isinstance(part, str) for part in parts):
+                    names.append("/".join(parts))
         return names
 
-    def read(self, kind: str, name: str) -> Resource:
-        """Describe one resource of ``kind`` and normalize it."""
+    def read(self, kind: str, name: str) -> Resource | list[Resource]:
+        """Describe one resource of ``kind`` and normalize it (a pipeline: one Resource per Training step)."""
+        if kind not in _BASIC:
+            from scanner.clouds.aws.sagemaker_studio import read_extra
+
+            return read_extra(self, kind, name)
         return getattr(self, f"read_{kind}")(name)
+
+    # -- what the readers of scanner.clouds.aws.sagemaker_studio use ------------------------------
+
+    @property
+    def sm(self) -> Any:
+        """The SageMaker client."""
+        return self._sm
+
+    @property
+    def ctx(self) -> RegionContext:
+        """The account, region and judges being read with."""
+        return self._ctx
+
+    def tags(self, arn: Any) -> dict[str, str]:
+        """The resource's tags (empty when unreadable)."""
+        return self._tags(arn)
+
+    def storage(self, describe: Any) -> dict[str, Any]:
+        """``artifacts.*`` and ``image.*`` facts of what a describe response names."""
+        return self._storage(describe)
+
+    def domain(self, domain_id: str) -> dict[str, Any] | None:
+        """DescribeDomain once per domain (None when it cannot be read)."""
+        return self._domains.get(domain_id)
+
+    def resource(self, *args: Any, resource_type: str) -> Resource:
+        """A Resource of this account and region (``_resource``'s arguments) of a CloudFormation type."""
+        return self._resource(*args, resource_type=resource_type)
 
     # -- one reader per kind ---------------------------------------------------------------------
 
@@ -178,6 +243,14 @@ class RegionReader:
         except ClientError:
             return None  # deleted or not readable: the endpoint's model facts become unknown
 
+    def _describe_domain(self, domain_id: Any) -> dict[str, Any] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            return _clean(self._sm.describe_domain(DomainId=domain_id))
+        except ClientError:
+            return None  # a space of a domain that cannot be read: its facts are unknown
+
     def _lifecycle_scripts(self, config_name: Any) -> list[Any] | None:
         from botocore.exceptions import ClientError
 
@@ -220,6 +293,7 @@ class RegionReader:
         tags: Mapping[str, str],
         raw: Any,
         links: list[str],
+        resource_type: str | None = None,
     ) -> Resource:
         resource_id = (
             arn
@@ -239,7 +313,7 @@ class RegionReader:
             tags=dict(tags),
             raw=redact_mapping(display(raw)),
             links=tuple(dict.fromkeys(link for link in links if link)),
-            resource_type=RESOURCE_TYPES[kind],
+            resource_type=resource_type or RESOURCE_TYPES[kind],
         )
 
 

@@ -52,9 +52,7 @@ def map_space(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
         "KmsKeyId": domain.attrs.get("kms_key_id"),
         "DefaultUserSettings": {"ExecutionRole": role},
     }
-    domain_facts = fc.domain_facts(shape, TfKeyJudge(index, domain), TfRoleJudge(index, domain))
-    facts = {key: value for key, value in domain_facts.items() if key != "auth.mode"}
-    facts["notebook.direct_internet"] = domain_facts["network.public"]
+    facts = fc.space_facts(shape, TfKeyJudge(index, domain), TfRoleJudge(index, domain))
     return [
         simple_resource(tf, index, "notebook", facts, role, [domain.address], name=tf.attrs.get("space_name"))
     ]
@@ -65,11 +63,9 @@ def map_workforce(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     cidrs = block(tf.attrs, "source_ip_config")
     vpc = block(tf.attrs, "workforce_vpc_config")
     if isinstance(cidrs, Unknown) or isinstance(vpc, Unknown):
-        public = None
+        facts = fc.workforce_facts(None, isinstance(vpc, Mapping))
     else:
-        restricted = is_set((cidrs or {}).get("cidrs"))
-        public = None if restricted is None else not (restricted or vpc is not None)
-    facts = {"network.public": public, "network.private": None if vpc is None else True}
+        facts = fc.workforce_facts(is_set((cidrs or {}).get("cidrs")), vpc is not None)
     return [simple_resource(tf, index, "workspace", facts, None, name=tf.attrs.get("workforce_name"))]
 
 
