@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from scanner.alerts.model import AlertOptions
 from scanner.clouds.base import SourceResult
 from scanner.compliance import load_frameworks, roll_up_all
 from scanner.compliance.rollup import FrameworkResult
@@ -67,6 +68,8 @@ class OutputOptions:
     """How the console groups findings: under each ``resource`` or under each ``policy``."""
     store: str | None = None
     """History store URL (``--store``): record the scan there and report what changed since the last one."""
+    alerts: AlertOptions = AlertOptions()
+    """Webhooks, Slack (new / regressed failures, from the store) and Security Hub (``--security-hub``)."""
 
     @property
     def shows_console(self) -> bool:
@@ -175,9 +178,12 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
     if options.store:
         result, note, store_error = _record_history(result, frameworks, options.store)
         notes.append(note)
-    ctx = ReportContext(
-        result, list(frameworks), Path(options.template_dir) if options.template_dir else None
-    )
+    templates = Path(options.template_dir) if options.template_dir else None
+    ctx = ReportContext(result, list(frameworks), templates)
+    if options.alerts.any:
+        result, alert_notes = _send_alerts(ctx, options.alerts)
+        notes.extend(alert_notes)
+        ctx = ReportContext(result, list(frameworks), templates)
 
     stdout: list[str] = []
     written: list[tuple[str, Path]] = []
@@ -249,6 +255,16 @@ def _record_history(
         error = ScanError(where=exc.where, reason=f"scan not recorded: {exc.reason}", stage="output")
         return replace(result, errors=(*result.errors, error)), f"history: {error}", exc
     return replace(result, extras={**result.extras, "history": section}), describe(section), None
+
+
+def _send_alerts(ctx: ReportContext, options: AlertOptions) -> tuple[ScanResult, list[str]]:
+    """Notify on new / regressed failures and import into Security Hub; a failed delivery is an error entry."""
+    from scanner.alerts.send import send_alerts
+
+    delivery = send_alerts(ctx, options, ctx.result.extras.get("history"))
+    errors = tuple(ScanError(where=where, reason=reason, stage="output") for where, reason in delivery.errors)
+    notes = [*delivery.notes, *(f"alerts: {e.where}: {e.reason}" for e in errors)]
+    return replace(ctx.result, errors=(*ctx.result.errors, *errors)), notes
 
 
 def _write_evidence(result: ScanResult, frameworks: list[FrameworkResult], options: OutputOptions) -> str:

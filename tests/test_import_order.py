@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("clouds",),
     ("pipeline", "queries", "fix", "history", "sandbox"),
     ("report", "gate"),
-    ("evidence",),
+    ("evidence", "alerts"),
     ("app",),
     ("cli",),
     ("__main__",),

@@ -15,8 +15,10 @@ from typing import Any
 import click
 from rich.console import Console
 
+from scanner.alerts.model import AlertOptions
 from scanner.app import DEFAULT_OUTPUT_DIR, Finished, OutputOptions
 from scanner.gate.decision import FAIL_ON
+from scanner.model import InputError
 from scanner.report.console import GROUP_BY, render_compliance_summary, render_console
 from scanner.report.formats import ALL_FORMATS
 
@@ -99,6 +101,37 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 "a path, or 'default' for ~/.local/share/mlscan/history.db); env MLSCAN_STORE.",
             ),
             click.option(
+                "--notify-webhook",
+                "notify_webhooks",
+                multiple=True,
+                metavar="URL",
+                help="POST new and regressed failing findings (JSON) to this URL; needs --store (repeatable).",
+            ),
+            click.option(
+                "--notify-slack",
+                "notify_slack",
+                multiple=True,
+                metavar="URL",
+                help="Post new and regressed failing findings to this Slack incoming webhook; needs --store.",
+            ),
+            click.option(
+                "--notify-secret",
+                metavar="SECRET",
+                help="Sign each --notify-webhook body: X-Mlscan-Signature: sha256=HMAC(SECRET, body).",
+            ),
+            click.option(
+                "--security-hub",
+                is_flag=True,
+                help="Import live AWS findings into AWS Security Hub (BatchImportFindings, ASFF): "
+                "mlscan's only write call, to Security Hub only.",
+            ),
+            click.option(
+                "--security-hub-endpoint",
+                metavar="URL",
+                hidden=True,
+                help="Security Hub endpoint override (a local fake).",
+            ),
+            click.option(
                 "--strict",
                 is_flag=True,
                 help="Exit 2 when any input could not be read (a bad file, a denied region), after reporting.",
@@ -125,6 +158,23 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
     return decorate(command) if command is not None else decorate
 
 
+def alert_options(kwargs: dict[str, Any], store: str | None) -> AlertOptions:
+    """Pop the alert options; webhooks and Slack need ``--store`` (they report what changed)."""
+    alerts = AlertOptions(
+        webhooks=tuple(kwargs.pop("notify_webhooks", ())),
+        slack=tuple(kwargs.pop("notify_slack", ())),
+        secret=kwargs.pop("notify_secret", None),
+        security_hub=kwargs.pop("security_hub", False),
+        security_hub_endpoint=kwargs.pop("security_hub_endpoint", None),
+    )
+    if alerts.notifies and not store:
+        raise InputError(
+            "--notify-webhook/--notify-slack",
+            "needs --store: alerts name the failing findings that are new or regressed since the last scan",
+        )
+    return alerts
+
+
 def collect(kwargs: dict[str, Any]) -> OutputOptions:
     """Pop the shared output options out of a command's keyword arguments."""
     return OutputOptions(
@@ -141,7 +191,8 @@ def collect(kwargs: dict[str, Any]) -> OutputOptions:
         waivers=kwargs.pop("waivers", None),
         evidence=kwargs.pop("evidence", None),
         frameworks=tuple(kwargs.pop("framework_dirs", ())),
-        store=kwargs.pop("store", None),
+        store=(store := kwargs.pop("store", None)),
+        alerts=alert_options(kwargs, store),
         # Read, not popped: the policy options (scanner/cli/policy_options.py) own --policies.
         policy_dirs=tuple(kwargs.get("policy_dirs", ())),
         group_by=kwargs.pop("group_by", "resource"),
