@@ -129,6 +129,7 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 "--security-hub-endpoint",
                 metavar="URL",
                 hidden=True,
+                envvar="MLSCAN_SECURITY_HUB_ENDPOINT",
                 help="Security Hub endpoint override (a local fake).",
             ),
             click.option(
