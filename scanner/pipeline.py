@@ -7,6 +7,7 @@ call :func:`run_scan` whatever the sources were.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,6 +17,9 @@ from scanner.model import Resource, ScanResult
 from scanner.policy.evaluate import evaluate_all
 from scanner.policy.model import PolicySet
 from scanner.privacy.risk import join_served_privacy, risk_to_dict
+
+QUERIES_ANALYSED = "queries.analysed"
+"""Set by ``scanner.queries.join`` when ``--query-logs`` measured the endpoint's traffic."""
 
 
 def now() -> str:
@@ -52,6 +56,17 @@ def run_scan(
 
 
 def enrich(resources: list[Resource]) -> tuple[list[Resource], dict[str, Any]]:
-    """Cross-resource joins that add facts before policies run (the privacy join of endpoints)."""
+    """Cross-resource joins that add facts before policies run (the privacy join of endpoints).
+
+    An endpoint whose inference logs this scan did not analyse (no ``--query-logs``, or logs of other
+    endpoints) gets ``queries.analysed`` false, so the query-alert policies do not apply to it rather
+    than being unknown on every endpoint of every scan.
+    """
+    resources = [
+        replace(r, facts={**r.facts, QUERIES_ANALYSED: False})
+        if r.kind == "endpoint" and QUERIES_ANALYSED not in r.facts
+        else r
+        for r in resources
+    ]
     joined, summaries = join_served_privacy(resources)
     return list(joined), {"privacy_risk": [risk_to_dict(s) for s in summaries]}

@@ -17,6 +17,7 @@ from rich.markup import escape
 from scanner.app import DEFAULT_OUTPUT_DIR, OutputOptions
 from scanner.cli.outputs import output_options
 from scanner.cli.policy_options import policy_options
+from scanner.cli.query_options import query_log_options
 from scanner.report.formats import ALL_FORMATS
 
 DEMO_FORMATS = ("console", "json", "html", "markdown", "sarif", "junit", "csv", "ocsf", "asff")
@@ -30,6 +31,7 @@ DEMO_FORMATS = ("console", "json", "html", "markdown", "sarif", "junit", "csv", 
     type=click.Path(exists=True),
     help="Terraform to scan besides the sandbox (default: the bundled terraform/ stacks).",
 )
+@query_log_options
 @policy_options
 @output_options
 def demo(terraform_paths: tuple[str, ...], **kwargs: object) -> None:

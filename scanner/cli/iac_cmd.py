@@ -10,11 +10,13 @@ from rich.console import Console
 
 from scanner.cli.outputs import output_options
 from scanner.cli.policy_options import policy_options
+from scanner.cli.query_options import query_log_options
 from scanner.model import InputError
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@query_log_options
 @policy_options
 @output_options
 def iac(paths: tuple[str, ...], **kwargs: object) -> None:

@@ -17,6 +17,7 @@ from scanner.app import OutputOptions, ScanRequest, scan_and_finish
 from scanner.cli.outputs import collect, present
 from scanner.cli.policy_options import collect_policies
 from scanner.cli.progress import progress_for
+from scanner.cli.query_options import pop_query_options, with_query_logs
 from scanner.clouds.base import Progress, SourceResult
 from scanner.pipeline import now
 
@@ -41,8 +42,11 @@ def run_scan_command(
     if adjust_outputs is not None:
         outputs = adjust_outputs(outputs)
     policy_set, parameters = collect_policies(kwargs)
+    query_logs = pop_query_options(kwargs)
     with progress_for(outputs.quiet) as progress:
         sources = list(build_sources(progress))
+    if query_logs is not None:
+        sources = with_query_logs(sources, query_logs)
     request = ScanRequest(
         policy_set=policy_set,
         parameters=parameters,

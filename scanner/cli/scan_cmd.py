@@ -9,6 +9,7 @@ from rich.console import Console
 
 from scanner.cli.outputs import output_options
 from scanner.cli.policy_options import policy_options
+from scanner.cli.query_options import query_log_options
 from scanner.clouds import CLOUDS
 from scanner.clouds.base import LiveOptions
 
@@ -51,6 +52,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Concurrent API calls per cloud.",
 )
+@query_log_options
 @policy_options
 @output_options
 def scan(clouds: tuple[str, ...], **kwargs: object) -> None:
