@@ -59,6 +59,19 @@ _SEVERITY_RANK = {
 
 PROVIDERS = ("aws", "azure", "gcp")
 KINDS = ("endpoint", "model", "training_job", "notebook", "workspace", "compute", "data_store")
+MEASURED_ENDPOINT_FACTS = frozenset(
+    {
+        "queries.analysed",
+        "queries.count",
+        "queries.clients",
+        "queries.attack_alerts",
+        "queries.volume_alerts",
+        "exposure.scores",
+        "exposure.decimals",
+    }
+)
+"""Facts any endpoint can carry from its inference logs (``--query-logs``, ``scanner/queries/join.py``),
+whatever its type; ``queries.analysed`` is false on every endpoint whose logs the scan did not read."""
 CATEGORIES = ("encryption", "network", "identity", "logging", "exposure", "privacy", "hardening")
 
 

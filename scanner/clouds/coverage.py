@@ -2,7 +2,8 @@
 
 A policy is judged only on types that produce a fact it reads, so a finding's ``unknown`` means the
 setting could not be read, never that the type has no such setting. Endpoints of every type also
-carry the facts of the privacy join (:data:`scanner.privacy.risk.JOINED_FACTS`).
+carry the facts of the privacy join (:data:`scanner.privacy.risk.JOINED_FACTS`) and those measured
+from inference logs (:data:`scanner.model.MEASURED_ENDPOINT_FACTS`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from fnmatch import fnmatchcase
 from functools import cache
 from typing import NamedTuple
 
+from scanner.model import MEASURED_ENDPOINT_FACTS
 from scanner.paths import data_file
 from scanner.policy.model import Policy
 from scanner.privacy.risk import JOINED_FACTS
@@ -59,7 +61,7 @@ def produced(resource_type: str | None, kind: str) -> frozenset[str] | None:
     facts = declared(resource_type, kind)
     if facts is None:
         return None
-    return facts | JOINED_FACTS if kind == "endpoint" else facts
+    return facts | JOINED_FACTS | MEASURED_ENDPOINT_FACTS if kind == "endpoint" else facts
 
 
 class Unjudged(NamedTuple):
