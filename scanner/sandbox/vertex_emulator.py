@@ -24,7 +24,21 @@ from urllib.parse import parse_qs, urlsplit
 
 from scanner.sandbox.recording import BackgroundServer, RecordedRequest
 
-COLLECTIONS = ("endpoints", "models", "customJobs", "trainingPipelines")
+COLLECTIONS = (
+    "endpoints",
+    "models",
+    "customJobs",
+    "trainingPipelines",
+    "tensorboards",
+    "deploymentResourcePools",
+    "featureGroups",
+    "featureOnlineStores",
+    "metadataStores",
+    "notebookRuntimeTemplates",
+)
+NESTED_COLLECTIONS = {"featureOnlineStores": ("featureViews",), "metadataStores": ("contexts",)}
+"""Children of a location's resource (``.../featureOnlineStores/S/featureViews``): the estate keeps them in a
+flat list of the location under the child collection's name, each named with its parent's full name."""
 ZONAL_COLLECTION = "instances"
 """Notebooks v2 (Workbench) instances, under ``/v2/projects/P/locations/{zone}/instances``."""
 DEFAULT_PAGE_SIZE = 2
@@ -138,7 +152,30 @@ class Emulator(BackgroundServer):
                 if item.get("name") == wanted:
                     return 200, item
             return 404, _error(404, f"{wanted} not found")
+        if (
+            len(parts) in (8, 9)
+            and parts[3] == "locations"
+            and parts[7] in NESTED_COLLECTIONS.get(parts[5], ())
+        ):
+            return self._nested(parts, locations.get(parts[4]), query)
         return 404, _error(404, "unknown path")
+
+    def _nested(
+        self, parts: list[str], location: Mapping[str, Any] | None, query: Mapping[str, list[str]]
+    ) -> tuple[int, dict[str, Any]]:
+        """``.../{collection}/{id}/{child}`` lists the children of one parent; ``.../{child}/{id}`` gets one."""
+        if location is None:
+            return 404, _error(404, f"location {parts[4]} not found")
+        wanted = "/".join(parts[1:])
+        items = location.get(parts[7], [])
+        if len(parts) == 8:
+            return 200, self._page(
+                [i for i in items if i.get("name", "").startswith(f"{wanted}/")], parts[7], query
+            )
+        for item in items:
+            if item.get("name") == wanted:
+                return 200, item
+        return 404, _error(404, f"{wanted} not found")
 
     def _notebooks(self, parts: list[str], query: Mapping[str, list[str]]) -> tuple[int, dict[str, Any]]:
         if len(parts) not in (6, 7) or parts[1] != "projects" or parts[3] != "locations":

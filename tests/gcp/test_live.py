@@ -7,6 +7,7 @@ import json
 import pytest
 
 from scanner.clouds.gcp.facts_common import CUSTOM_CODE_AGENT_GRANT
+from scanner.clouds.gcp.live import RESOURCE_TYPES
 from scanner.redact import REDACTED
 from scanner.sandbox.vertex_emulator import start_vertex_emulator
 from tests.gcp.conftest import EU, PROJECT, US, by_id, live_scan
@@ -182,7 +183,7 @@ def test_one_failing_location_is_reported_and_the_rest_completes(status):
     with start_vertex_emulator(faults={f"/v1/{EU}/*": status, eu_zones: status}) as emu:
         result = live_scan(emu)
     wheres = sorted(e.where for e in result.errors)
-    types = ("models", "endpoints", "customJobs", "trainingPipelines", "workbenchInstances")
+    types = RESOURCE_TYPES  # every listed type of the failing location, derived from the scanner's table
     assert wheres == sorted(f"gcp/{PROJECT}/europe-west4/{t}" for t in types)
     assert all(e.reason for e in result.errors)
     assert {r.region for r in result.resources} == {"us-central1"}
@@ -247,7 +248,7 @@ def test_progress_counts_every_task(emulator):
         projects=(PROJECT,), gcp_endpoint=emulator.url, max_workers=1, extra={"gcp_retry_timeout": 0}
     )
     result = scan(options, progress)
-    assert progress.total == progress.done == 10
+    assert progress.total == progress.done == 2 * len(RESOURCE_TYPES)  # two locations
     assert len(result.resources) == 15
 
 

@@ -21,12 +21,19 @@ CALL_TIMEOUT = 60.0
 
 @dataclass(frozen=True)
 class LocationClients:
-    """The four Vertex services the scanner reads in one location."""
+    """The Vertex services the scanner reads in one location."""
 
     endpoints: Any
     models: Any
     jobs: Any
     pipelines: Any
+    tensorboards: Any
+    resource_pools: Any
+    feature_registry: Any
+    online_stores: Any
+    metadata: Any
+    runtimes: Any
+    """Colab Enterprise runtime templates (aiplatform_v1 NotebookService)."""
 
 
 class ClientFactory:
@@ -54,6 +61,12 @@ class ClientFactory:
                     models=aiplatform_v1.ModelServiceClient(**options),
                     jobs=aiplatform_v1.JobServiceClient(**options),
                     pipelines=aiplatform_v1.PipelineServiceClient(**options),
+                    tensorboards=aiplatform_v1.TensorboardServiceClient(**options),
+                    resource_pools=aiplatform_v1.DeploymentResourcePoolServiceClient(**options),
+                    feature_registry=aiplatform_v1.FeatureRegistryServiceClient(**options),
+                    online_stores=aiplatform_v1.FeatureOnlineStoreAdminServiceClient(**options),
+                    metadata=aiplatform_v1.MetadataServiceClient(**options),
+                    runtimes=aiplatform_v1.NotebookServiceClient(**options),
                 )
             return self._by_location[location]
 

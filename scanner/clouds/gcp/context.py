@@ -21,6 +21,11 @@ class LiveContext:
     """Project roles of a service account email (None when the IAM policy could not be read)."""
     models: Mapping[str, Mapping[str, Any]] | None = field(default=None)
     """Models of this location by resource name (None when they could not be listed)."""
+    online_stores: Mapping[str, Mapping[str, Any]] | None = field(default=None)
+    """Feature online stores of this location by resource name (None when they could not be listed)."""
+    run_metrics: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    """Metrics logged to Vertex experiment runs, by run context name (what a custom job's
+    ``job_spec.experiment_run`` names; a run that could not be read is absent)."""
 
     @property
     def source(self) -> Source:

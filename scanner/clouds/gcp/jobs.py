@@ -30,6 +30,7 @@ def custom_job_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
         interactive=bool(spec.get("enable_web_access") or spec.get("enable_dashboard_access")),
         pools=spec.get("worker_pool_specs") or [],
         custom_code=True,
+        metrics=ctx.run_metrics.get(spec.get("experiment_run") or "", {}),
     )
     return _resource(item, ctx, facts, "aiplatform.googleapis.com/CustomJob", spec.get("service_account"))
 
@@ -66,6 +67,7 @@ def _job_facts(
     interactive: bool,
     pools: Sequence[Mapping[str, Any]],
     custom_code: bool,
+    metrics: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     labels = dict(item.get("labels") or {})
     facts: dict[str, Any] = {}
@@ -80,15 +82,18 @@ def _job_facts(
     roles = ctx.roles_of(service_account) if service_account else None
     default_grants = (fc.CUSTOM_CODE_AGENT_GRANT,) if custom_code else None
     facts.update(fc.identity_facts(service_account, roles, default_grants=default_grants))
-    inputs = training_inputs(pools, labels)
+    inputs = training_inputs(pools, labels, metrics)
     facts.update(privacy_facts(inputs))
     facts.update(secret_facts(inputs))
     facts["data.sensitivity"] = fc.sensitivity(labels)
     return facts
 
 
-def training_inputs(pools: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> TrainingInputs:
-    """What the privacy reader needs from worker pools: args, env (read, never stored) and image."""
+def training_inputs(
+    pools: Sequence[Mapping[str, Any]], labels: Mapping[str, str], metrics: Mapping[str, float] | None = None
+) -> TrainingInputs:
+    """What the privacy reader needs from worker pools: args, env (read, never stored) and image; ``metrics``
+    are what the job logged to its experiment run (a final ε among them)."""
     arguments: list[str] = []
     environment: dict[str, str] = {}
     image = None
@@ -106,6 +111,7 @@ def training_inputs(pools: Sequence[Mapping[str, Any]], labels: Mapping[str, str
         tags={str(k): str(v) for k, v in labels.items()},
         image=image,
         origin="workerPoolSpecs",
+        metrics=dict(metrics or {}),
     )
 
 

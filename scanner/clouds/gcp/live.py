@@ -21,23 +21,50 @@ from scanner.clouds.base import LiveOptions, PageTokens, Progress, SourceResult
 from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error, list_all
 from scanner.clouds.gcp.context import LiveContext
 from scanner.clouds.gcp.endpoints import endpoint_resource
+from scanner.clouds.gcp.follow_ups import FEATURE_VIEWS, follow_ups
 from scanner.clouds.gcp.iam import ProjectRoles
 from scanner.clouds.gcp.jobs import custom_job_resource, pipeline_resource
 from scanner.clouds.gcp.lineage import link_models_to_jobs
 from scanner.clouds.gcp.models import model_resource
 from scanner.clouds.gcp.notebooks import workbench_resource
+from scanner.clouds.gcp.stores import (
+    STORE_TYPES,
+    feature_view_resource,
+    resource_pool_resource,
+    runtime_template_resource,
+    store_builder,
+)
 from scanner.clouds.gcp.workbench_listing import WorkbenchInstances
 from scanner.model import Resource, ScanError
 
 WORKBENCH = "workbenchInstances"
-RESOURCE_TYPES = ("models", "endpoints", "customJobs", "trainingPipelines", WORKBENCH)
-"""In build order: models first (endpoints inherit their explanation specs)."""
+RESOURCE_TYPES = (
+    "models",
+    "endpoints",
+    "customJobs",
+    "trainingPipelines",
+    WORKBENCH,
+    "tensorboards",
+    "metadataStores",
+    "featureOnlineStores",
+    "featureGroups",
+    "deploymentResourcePools",
+    "notebookRuntimeTemplates",
+)
+"""In build order: models first (endpoints inherit their explanation specs). Feature views are listed per
+online store and experiment runs read per custom job after these (:mod:`follow_ups`)."""
 
 _LISTERS: Mapping[str, Callable[[Any], Any]] = {
     "models": lambda c: c.models.list_models,
     "endpoints": lambda c: c.endpoints.list_endpoints,
     "customJobs": lambda c: c.jobs.list_custom_jobs,
     "trainingPipelines": lambda c: c.pipelines.list_training_pipelines,
+    "tensorboards": lambda c: c.tensorboards.list_tensorboards,
+    "metadataStores": lambda c: c.metadata.list_metadata_stores,
+    "featureOnlineStores": lambda c: c.online_stores.list_feature_online_stores,
+    "featureGroups": lambda c: c.feature_registry.list_feature_groups,
+    "deploymentResourcePools": lambda c: c.resource_pools.list_deployment_resource_pools,
+    "notebookRuntimeTemplates": lambda c: c.runtimes.list_notebook_runtime_templates,
 }
 _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], LiveContext], Resource]] = {
     "models": model_resource,
@@ -45,6 +72,10 @@ _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], LiveContext], Resource]] = 
     "customJobs": custom_job_resource,
     "trainingPipelines": pipeline_resource,
     WORKBENCH: workbench_resource,
+    **{collection: store_builder(collection) for collection in STORE_TYPES},
+    "deploymentResourcePools": resource_pool_resource,
+    "notebookRuntimeTemplates": runtime_template_resource,
+    FEATURE_VIEWS: feature_view_resource,
 }
 PROGRESS_LABEL = "gcp"
 
@@ -77,11 +108,15 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
             )
         )
 
+        extra = follow_ups(clients, fetched, pool, report)
+    fetched.update(extra.views)
+
     roles = ProjectRoles(clients, report)
     resources: list[Resource] = []
     for project, locations in located:
         for location in locations:
-            resources.extend(link_models_to_jobs(_build(project, location, fetched, roles, report)))
+            built = _build(project, location, fetched, roles, report, extra.run_metrics)
+            resources.extend(link_models_to_jobs(built))
     return SourceResult(resources=tuple(resources), errors=tuple(errors))
 
 
@@ -143,16 +178,20 @@ def _build(
     fetched: Mapping[tuple[str, str, str], list[dict[str, Any]] | None],
     roles: ProjectRoles,
     report: Callable[[str, str], None],
+    run_metrics: Mapping[str, Mapping[str, float]],
 ) -> list[Resource]:
     models = fetched.get((project, location, "models"))
+    stores = fetched.get((project, location, "featureOnlineStores"))
     ctx = LiveContext(
         project=project,
         location=location,
         roles_of=lambda account: roles.roles_of(project, account),
         models=None if models is None else {m["name"]: m for m in models},
+        online_stores=None if stores is None else {s["name"]: s for s in stores},
+        run_metrics=run_metrics,
     )
     built: list[Resource] = []
-    for rtype in RESOURCE_TYPES:
+    for rtype in (*RESOURCE_TYPES, FEATURE_VIEWS):
         for item in fetched.get((project, location, rtype)) or []:
             try:
                 built.append(_BUILDERS[rtype](item, ctx))

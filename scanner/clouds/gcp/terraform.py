@@ -17,6 +17,7 @@ from typing import Any
 
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.clouds.gcp import facts_common as fc
+from scanner.clouds.gcp import store_facts as sf
 from scanner.clouds.gcp.terraform_colab import map_runtime, map_runtime_template
 from scanner.clouds.gcp.terraform_notebooks import (
     map_notebooks_instance,
@@ -25,7 +26,7 @@ from scanner.clouds.gcp.terraform_notebooks import (
 )
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
-from scanner.iac.values import Ref, Unknown, as_bool, block
+from scanner.iac.values import Ref, as_bool, block
 from scanner.model import Resource
 
 DATA_STORE_TYPES = (
@@ -37,6 +38,13 @@ DATA_STORE_TYPES = (
     "google_vertex_ai_index",
     "google_vertex_ai_feature_group",
 )
+DATA_STORE_COLLECTIONS = {
+    "google_vertex_ai_feature_online_store": "featureOnlineStores",
+    "google_vertex_ai_feature_group": "featureGroups",
+    "google_vertex_ai_tensorboard": "tensorboards",
+    "google_vertex_ai_metadata_store": "metadataStores",
+}
+"""The API collection of the store types whose facts depend on it (the rest: CMEK only)."""
 
 
 def map_endpoint(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
@@ -50,13 +58,7 @@ def map_endpoint(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
 
 def map_data_store(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """Datasets, feature stores, metadata stores, tensorboards, indexes: CMEK via ``encryption_spec``."""
-    facts = fc.kms_facts(tf.attrs)
-    if tf.type == "google_vertex_ai_feature_group":
-        facts = {
-            "encryption.cmk": None
-        }  # its features live in the BigQuery source, encrypted by that table's key
-    if tf.type == "google_vertex_ai_feature_online_store":
-        facts.update(_online_store_network(tf.attrs))
+    facts = sf.data_store_facts(DATA_STORE_COLLECTIONS.get(tf.type, ""), tf.attrs)
     return [_resource(tf, "data_store", facts)]
 
 
@@ -81,12 +83,9 @@ def map_featureview(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """``google_vertex_ai_feature_online_store_featureview``: served by its online store's endpoint and key."""
     store = index.resolve(tf.attrs.get("feature_online_store"), tf)
     if store is None or store.type != "google_vertex_ai_feature_online_store":
-        facts: dict[str, Any] = {"network.public": None, "network.private": None, "encryption.cmk": None}
-        return [_resource(tf, "data_store", facts)]
+        return [_resource(tf, "data_store", sf.view_facts(None))]
     (served,) = map_data_store(store, index)
-    keys = ("network.public", "network.private", "encryption.cmk", "encryption.key_id")
-    facts = {k: served.facts[k] for k in keys if k in served.facts}
-    return [_resource(tf, "data_store", facts, links=[store.address])]
+    return [_resource(tf, "data_store", sf.view_facts(served.facts), links=[store.address])]
 
 
 def map_deployment_resource_pool(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
@@ -97,19 +96,6 @@ def map_deployment_resource_pool(tf: TfResource, index: TfIndex) -> Iterable[Res
 def map_merged(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """Blocks folded into another resource (a deployed index into its index endpoint)."""
     return []
-
-
-def _online_store_network(attrs: Any) -> dict[str, Any]:
-    """An Optimized online store's dedicated serving endpoint is public unless disabled or PSC."""
-    endpoint = block(attrs, "dedicated_serving_endpoint")
-    if isinstance(endpoint, Unknown):
-        return {"network.public": None, "network.private": None}
-    if not endpoint:
-        return {}
-    psc = fc.endpoint_network_facts(endpoint)["network.private"]
-    disabled = as_bool(endpoint.get("public_endpoint_disabled"), False)
-    public = None if disabled is None else not disabled
-    return {"network.private": psc, "network.public": public}
 
 
 def _resource(tf: TfResource, kind: str, facts: dict[str, Any], links: Iterable[str] = ()) -> Resource:
