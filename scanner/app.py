@@ -40,6 +40,8 @@ from scanner.report.context import ReportContext
 from scanner.report.formats import FILE_FORMATS
 
 DEFAULT_OUTPUT_DIR = "mlscan-report"
+LEAN_FORMATS = frozenset({"console", "sarif", "markdown"})
+"""Formats that never list a passing finding (they show only how many passed)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,15 @@ class OutputOptions:
     """History store URL (``--store``): record the scan there and report what changed since the last one."""
     alerts: AlertOptions = AlertOptions()
     """Webhooks, Slack (new / regressed failures, from the store) and Security Hub (``--security-hub``)."""
+
+    @property
+    def needs_passes(self) -> bool:
+        """Whether passing findings must be built: a requested format lists them (JSON, HTML, CSV,
+        JUnit, OCSF, ASFF), or the evidence pack, the history store, waivers or a baseline read them.
+        SARIF, the console and Markdown need only the counts."""
+        if self.evidence or self.store or self.waivers or self.baseline or self.create_baseline:
+            return True
+        return not set(self.formats) <= LEAN_FORMATS
 
     @property
     def shows_console(self) -> bool:
@@ -145,6 +156,7 @@ def scan_and_finish(
         command=request.command,
         targets=request.targets,
         started_at=request.started_at,
+        keep_passes=options.needs_passes,
     )
     finished = finish(result, options)
     where = ", ".join(request.targets) or "scan"
@@ -173,7 +185,7 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
         result = replace(result, errors=result.errors + framework_set.errors)
         first = framework_set.errors[0]
         framework_error = InputError(first.where, f"invalid framework file: {first.reason}")
-    frameworks = tuple(roll_up_all(framework_set.frameworks, result.findings))
+    frameworks = tuple(roll_up_all(framework_set.frameworks, result.findings, result.unbuilt_passes))
     store_error = None
     if options.store:
         result, note, store_error = _record_history(result, frameworks, options.store)

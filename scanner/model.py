@@ -321,6 +321,15 @@ class ScanResult:
     """Optional sections added by later stages (e.g. privacy risk summary)."""
     policies: tuple[PolicyInfo, ...] = ()
     """The policies that ran, in id order: the one place formats read titles, descriptions and help."""
+    unbuilt_passes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """policy id → provider → passing verdicts counted but not built as findings. Set only when no
+    requested output lists passes (SARIF, console, Markdown): summaries and compliance counts
+    include them, ``findings`` does not. Empty (every pass is a finding) otherwise."""
+
+    @property
+    def unbuilt_pass_count(self) -> int:
+        """How many passes were judged without being built as findings."""
+        return sum(n for by_provider in self.unbuilt_passes.values() for n in by_provider.values())
 
     def policy(self, policy_id: str) -> PolicyInfo | None:
         """The policy that produced findings with this id, or None (a result saved without policies)."""

@@ -14,7 +14,7 @@ from typing import Any
 from scanner.clouds.base import SourceResult
 from scanner.clouds.coverage import produced
 from scanner.model import Resource, ScanResult
-from scanner.policy.evaluate import evaluate_all
+from scanner.policy.evaluate import judge_all
 from scanner.policy.model import PolicySet
 from scanner.privacy.risk import join_served_privacy, risk_to_dict
 
@@ -35,16 +35,22 @@ def run_scan(
     command: str = "",
     targets: Sequence[str] = (),
     started_at: str | None = None,
+    keep_passes: bool = True,
 ) -> ScanResult:
-    """Join, judge and package everything the sources produced."""
+    """Join, judge and package everything the sources produced.
+
+    ``keep_passes=False`` counts passing verdicts instead of building them (``unbuilt_passes``),
+    for runs whose outputs never list a pass.
+    """
     started = started_at or now()
     resources: list[Resource] = [r for source in sources for r in source.resources]
     errors = [e for source in sources for e in source.errors] + list(policy_set.errors)
     resources, extras = enrich(resources)
-    findings = evaluate_all(policy_set, resources, parameters, produced)
+    judged = judge_all(policy_set, resources, parameters, produced, keep_passes=keep_passes)
     return ScanResult(
         resources=tuple(resources),
-        findings=tuple(findings),
+        findings=tuple(judged.findings),
+        unbuilt_passes=judged.unbuilt_passes,
         errors=tuple(errors),
         started_at=started,
         finished_at=now(),

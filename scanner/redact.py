@@ -206,12 +206,26 @@ def redact_value(value: Any, *, _env: bool = False) -> Any:
     return value
 
 
+class Redacted(dict):  # type: ignore[type-arg]
+    """A dict the redactor produced (every level of it is new, nobody else holds it).
+
+    Redaction is idempotent, so passing one through the redactor again returns it as it is:
+    the second pass over a whole result (``app.finish``) then does not re-walk every
+    resource's raw JSON the adapter already redacted. A copy (``{**raw, ...}``) is a plain
+    dict again and is redacted in full.
+    """
+
+
 def redact_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`redact_value` for a mapping (``raw``, tags, facts, evidence): a new dict."""
-    return _redact_mapping(mapping, env=False)
+    if type(mapping) is Redacted:
+        return mapping
+    return Redacted(_redact_mapping(mapping, env=False))
 
 
 def _redact_mapping(mapping: Mapping[Any, Any], *, env: bool) -> dict[Any, Any]:
+    if not env and type(mapping) is Redacted:
+        return mapping
     r = rules()
     entry_name = _entry_name(mapping)
     if entry_name is not None and (env or is_secret_key(entry_name)):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from scanner.model import Provenance, Resource, ScanError, Source
 
@@ -42,9 +43,14 @@ def display_root(paths: Sequence[Path]) -> Path:
 
 @dataclass(frozen=True)
 class Rebase:
-    """Rewrites absolute paths under ``root`` as relative ones in everything a Terraform source reports."""
+    """Rewrites absolute paths under ``root`` as relative ones in everything a Terraform source reports.
+
+    Sources and provenance are frozen values that repeat (every resource of a plan names the same
+    file, a module's defaults the same sentences), so each distinct one is rebased once.
+    """
 
     root: Path
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def text(self, text: str) -> str:
         """Every occurrence of the root in ``text`` removed (``/repo/tf/main.tf:3`` → ``tf/main.tf:3``)."""
@@ -53,6 +59,12 @@ class Rebase:
 
     def path(self, path: str) -> str:
         """One path, normalized (``a/../b`` → ``b``) and relative to the root when inside it."""
+        found = self._memo.get(path)
+        if found is None:
+            found = self._memo[path] = self._path(path)
+        return found
+
+    def _path(self, path: str) -> str:
         normal = os.path.normpath(path)
         if normal == str(self.root):
             return "."
@@ -66,13 +78,28 @@ class Rebase:
         """A source location with its file relative to the root."""
         if source is None or source.file is None:
             return source
+        key = ("source", source, source.root)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._source(source)
+        return found
+
+    def _source(self, source: Source) -> Source:
+        assert source.file is not None
         relative = self.path(source.file)
-        inside = not Path(relative).is_absolute()
+        inside = not os.path.isabs(relative)
         declared = self.path(source.declared_file) if source.declared_file else None
         return replace(source, file=relative, root=str(self.root) if inside else None, declared_file=declared)
 
     def provenance(self, provenance: Provenance) -> Provenance:
         """Provenance with its location, the variables it went through and its sentence rebased."""
+        key = ("provenance", provenance, provenance.location.root if provenance.location else None)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._provenance(provenance)
+        return found
+
+    def _provenance(self, provenance: Provenance) -> Provenance:
         return replace(
             provenance,
             location=self.source(provenance.location),

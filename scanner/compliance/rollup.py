@@ -12,7 +12,7 @@ findings is reported beside the status.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from itertools import chain
@@ -82,11 +82,22 @@ class PolicyTally:
     findings: list[Finding]
     failed: int = 0
     unknown: int = 0
+    unbuilt_passes: int = 0
+    """Passes counted but not built as findings (``ScanResult.unbuilt_passes``)."""
 
 
-def tally(findings: Iterable[Finding], providers: Sequence[str] = ()) -> dict[str, PolicyTally]:
-    """Findings grouped by policy id (only ``providers``' when given), counted in one pass."""
+def tally(
+    findings: Iterable[Finding],
+    providers: Sequence[str] = (),
+    unbuilt_passes: Mapping[str, Mapping[str, int]] | None = None,
+) -> dict[str, PolicyTally]:
+    """Findings grouped by policy id (only ``providers``' when given), counted in one pass, plus the
+    passes a lean scan counted without building (policy id → provider → count)."""
     by_policy: dict[str, PolicyTally] = {}
+    for policy_id, by_provider in (unbuilt_passes or {}).items():
+        count = sum(n for provider, n in by_provider.items() if not providers or provider in providers)
+        if count:
+            by_policy[policy_id] = PolicyTally([], unbuilt_passes=count)
     for finding in findings:
         if providers and finding.provider not in providers:
             continue
@@ -109,18 +120,17 @@ def roll_up_control(control: Control, tallies: dict[str, PolicyTally]) -> Contro
         )
     parts = [tallies[pid] for pid in control.policies if pid in tallies]
     findings = tuple(chain.from_iterable(t.findings for t in parts))
-    if not findings:
+    checks = len(findings) + sum(t.unbuilt_passes for t in parts)
+    if not checks:
         return ControlResult(control, ControlStatus.NOT_ASSESSED, (), "no resource in scope of its policies")
     failed = sum(t.failed for t in parts)
     unknown = sum(t.unknown for t in parts)
     if failed:
-        return ControlResult(
-            control, ControlStatus.FAIL, findings, f"{failed} of {len(findings)} checks failed"
-        )
+        return ControlResult(control, ControlStatus.FAIL, findings, f"{failed} of {checks} checks failed")
     if unknown:
-        reason = f"{unknown} of {len(findings)} checks could not be determined"
+        reason = f"{unknown} of {checks} checks could not be determined"
         return ControlResult(control, ControlStatus.UNKNOWN, findings, reason)
-    return ControlResult(control, ControlStatus.PASS, findings, f"all {len(findings)} checks passed")
+    return ControlResult(control, ControlStatus.PASS, findings, f"all {checks} checks passed")
 
 
 def roll_up(
@@ -135,14 +145,20 @@ def roll_up(
     return FrameworkResult(framework, tuple(roll_up_control(c, by_policy) for c in framework.controls))
 
 
-def roll_up_all(frameworks: Sequence[Framework], findings: Sequence[Finding]) -> tuple[FrameworkResult, ...]:
-    """:func:`roll_up` for each framework, in the order given (findings tallied once per provider scope)."""
+def roll_up_all(
+    frameworks: Sequence[Framework],
+    findings: Sequence[Finding],
+    unbuilt_passes: Mapping[str, Mapping[str, int]] | None = None,
+) -> tuple[FrameworkResult, ...]:
+    """:func:`roll_up` for each framework, in the order given (findings tallied once per provider scope).
+
+    ``unbuilt_passes`` (``ScanResult.unbuilt_passes``) counts as passing checks that are not findings."""
     shared: dict[tuple[str, ...], dict[str, PolicyTally]] = {}
     results = []
     for fw in frameworks:
         scope = tuple(fw.providers or ())
         if scope not in shared:
-            shared[scope] = tally(findings, scope)
+            shared[scope] = tally(findings, scope, unbuilt_passes)
         results.append(roll_up(fw, findings, shared[scope]))
     return tuple(results)
 

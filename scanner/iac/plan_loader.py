@@ -9,6 +9,7 @@ but absent from ``planned_values``, so they are not scanned).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -169,30 +170,38 @@ def _build(
 
 
 def _overlay(values: Any, unknown: Any, config: Any) -> Any:
-    """Merge planned values with after_unknown markers; unknown-but-set becomes Ref(reference)."""
-    if isinstance(values, Mapping) or isinstance(unknown, Mapping):
-        values = values if isinstance(values, Mapping) else {}
-        unknown = unknown if isinstance(unknown, Mapping) else {}
-        config = config if isinstance(config, Mapping) else {}
-        keys = list(values) + [k for k in unknown if k not in values]
-        return {k: _overlay(values.get(k), unknown.get(k), _config_child(config, k)) for k in keys}
-    if isinstance(values, list) or isinstance(unknown, list):
-        values = values if isinstance(values, list) else []
-        unknown = unknown if isinstance(unknown, list) else []
-        length = max(len(values), len(unknown))
-        return [
-            _overlay(
-                values[i] if i < len(values) else None,
-                unknown[i] if i < len(unknown) else None,
-                _config_child(config, i),
-            )
-            for i in range(length)
-        ]
+    """Merge planned values with after_unknown markers; unknown-but-set becomes Ref(reference).
+
+    Most of a plan has no unknown marker below a given attribute; there ``values`` is returned as
+    parsed (the same result as rebuilding it, without walking it: the hot path of a large plan).
+    """
     if unknown is True:
-        refs = config.get("references") if isinstance(config, Mapping) else None
+        refs = config.get("references") if isinstance(config, dict) else None
         first = refs[0] if isinstance(refs, list) and refs else None
         return Ref(_strip_index(first) if isinstance(first, str) else KNOWN_AFTER_APPLY)
-    return values
+    unknown_type = type(unknown)
+    if unknown_type is not dict and unknown_type is not list:
+        return values  # no marker here (None, False, or a value no plan writes)
+    if not unknown:  # {} or []: nothing unknown below, but the shape of the marker wins
+        if isinstance(values, dict) or (unknown_type is list and isinstance(values, list)):
+            return values
+        return {} if unknown_type is dict else []
+    if isinstance(values, dict) or unknown_type is dict:
+        values = values if isinstance(values, dict) else {}
+        unknown = unknown if unknown_type is dict else {}
+        config = config if isinstance(config, dict) else {}
+        keys = list(values) + [k for k in unknown if k not in values]
+        return {k: _overlay(values.get(k), unknown.get(k), _config_child(config, k)) for k in keys}
+    values = values if isinstance(values, list) else []
+    length = max(len(values), len(unknown))
+    return [
+        _overlay(
+            values[i] if i < len(values) else None,
+            unknown[i] if i < len(unknown) else None,
+            _config_child(config, i),
+        )
+        for i in range(length)
+    ]
 
 
 def _config_child(config: Any, key: Any) -> Any:
@@ -200,11 +209,11 @@ def _config_child(config: Any, key: Any) -> Any:
         return (
             config[key]
             if isinstance(config, list) and key < len(config)
-            else (config if isinstance(config, Mapping) else {})
+            else (config if isinstance(config, dict) else {})
         )
     if isinstance(config, list):
         config = config[0] if config else {}
-    return config.get(key, {}) if isinstance(config, Mapping) else {}
+    return config.get(key, {}) if isinstance(config, dict) else {}
 
 
 def _config_expressions(
@@ -232,21 +241,27 @@ def _config_expressions(
 
 
 def _addresses(config: Any) -> set[str]:
+    """Resource addresses the configuration expressions reference (variables, locals, each, count left out)."""
     found: set[str] = set()
-    if isinstance(config, Mapping):
-        references = config.get("references")
-        for ref in references if isinstance(references, list) else []:
-            if isinstance(ref, str):
-                found.add(Ref(_strip_index(ref)).address)
-        for key, value in config.items():
-            if key != "references":
-                found |= _addresses(value)
-    elif isinstance(config, list):
-        for item in config:
-            found |= _addresses(item)
+    stack = [config]
+    while stack:  # iterative: a plan's expressions can nest deep, and this runs once per resource
+        node = stack.pop()
+        if isinstance(node, dict):
+            references = node.get("references")
+            if isinstance(references, list):
+                found.update(_reference_address(ref) for ref in references if isinstance(ref, str))
+            stack.extend(value for key, value in node.items() if key != "references")
+        elif isinstance(node, list):
+            stack.extend(node)
     return {a for a in found if not a.startswith(("var.", "local.", "each.", "count."))}
 
 
+@lru_cache(maxsize=65536)
+def _reference_address(reference: str) -> str:
+    return Ref(_strip_index(reference)).address
+
+
+@lru_cache(maxsize=65536)
 def _strip_index(reference: str) -> str:
     out, depth = [], 0
     for char in reference:

@@ -65,10 +65,13 @@ def result_sections(result: ScanResult, controls: ControlsOf | None = None) -> I
 def summarize(result: ScanResult) -> dict[str, Any]:
     """Counts by status, and failing (unsuppressed) findings by severity."""
     by_status = Counter(f.status.value for f in result.findings)
+    by_status[Status.PASS.value] += (
+        result.unbuilt_pass_count
+    )  # passes counted, not built (no format lists them)
     failing = Counter(f.severity.value for f in result.findings if f.failing)
     return {
         "resources": len(result.resources),
-        "findings": len(result.findings),
+        "findings": len(result.findings) + result.unbuilt_pass_count,
         "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
         "failing_by_severity": {s.value: failing.get(s.value, 0) for s in Severity},
         "suppressed": sum(1 for f in result.findings if f.suppressed),

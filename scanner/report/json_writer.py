@@ -9,7 +9,8 @@ document as a dict and again as bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any, BinaryIO
 
 import orjson
@@ -42,6 +43,17 @@ def dumps(data: Any, *, pretty: bool = False) -> bytes:
         return text.encode("utf-8", "backslashreplace")
 
 
+CHUNK = 500
+"""Items serialized per call when streaming a big list: few calls, bounded memory."""
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of up to ``size`` consecutive items."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 def write_result(ctx: ReportContext, handle: BinaryIO, *, pretty: bool = False) -> None:
     """The JSON result (contract + compliance roll-up) to ``handle``, one section or item at a time."""
     from scanner.report.json_contract import compliance_to_dict, result_sections, result_to_dict
@@ -62,8 +74,8 @@ def write_result(ctx: ReportContext, handle: BinaryIO, *, pretty: bool = False) 
         first = False
         if callable(value):
             handle.write(b"[")
-            for index, item in enumerate(value()):
-                handle.write((b"," if index else b"") + dumps(item))
+            for index, chunk in enumerate(batched(value(), CHUNK)):
+                handle.write((b"," if index else b"") + dumps(chunk)[1:-1])  # the items, without [ ]
             handle.write(b"]")
         else:
             handle.write(dumps(value))
