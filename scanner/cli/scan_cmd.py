@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from datetime import datetime, timedelta, timezone
 
 import click
 from rich.console import Console
@@ -17,6 +19,19 @@ from scanner.clouds.base import LiveOptions
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     """Accept both ``--regions a,b`` and ``--regions a --regions b``."""
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _since(age: object) -> datetime | None:
+    """The cutoff ``age`` before now (UTC); None without one. A malformed age is a usage error (exit 2)."""
+    if not age:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", str(age).lower())
+    if not match:
+        raise click.BadParameter(
+            f"{age!r}: expected a number and a unit h, d or w (e.g. 90d)", param_hint="--training-jobs-since"
+        )
+    unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+    return datetime.now(timezone.utc) - timedelta(**{unit: int(match.group(1))})
 
 
 @click.command()
@@ -52,6 +67,11 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Concurrent API calls per cloud.",
 )
+@click.option(
+    "--training-jobs-since",
+    metavar="AGE",
+    help="Only training jobs created in the last AGE (90d, 12w, 36h), plus the jobs behind deployed models.",
+)
 @query_log_options
 @policy_options
 @output_options
@@ -72,6 +92,7 @@ def scan(clouds: tuple[str, ...], **kwargs: object) -> None:
         locations=_split(kwargs.pop("locations")),
         gcp_endpoint=kwargs.pop("gcp_endpoint"),
         max_workers=kwargs.pop("max_workers"),
+        training_jobs_since=_since(kwargs.pop("training_jobs_since")),
     )
     unique = tuple(dict.fromkeys(clouds))
     code = run_scan_command(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from scanner.iac.provenance import fact_provenance
@@ -43,6 +44,9 @@ class LiveOptions:
     gcp_endpoint: str | None = None
     # all
     max_workers: int = 16
+    training_jobs_since: datetime | None = None
+    """Read only training jobs created at or after this time (``--training-jobs-since 90d``), plus the
+    jobs behind deployed models, whatever their age (:mod:`scanner.clouds.recent`)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -22,6 +22,7 @@ from scanner import install_hint
 from scanner.clouds import live_scanner, terraform_mappers
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.clouds.paths import Rebase, display_root
+from scanner.clouds.recent import keep_recent_jobs
 from scanner.iac.graph import TfIndex
 from scanner.iac.loader import load_paths
 from scanner.model import Resource, ScanError
@@ -55,13 +56,23 @@ def terraform_source(paths: Sequence[str | Path]) -> SourceResult:
 
 
 def live_source(cloud: str, options: LiveOptions, progress: Progress) -> SourceResult:
-    """One cloud's live scan; a failure of the whole cloud (no SDK, no credentials) becomes an error."""
+    """One cloud's live scan; a failure of the whole cloud (no SDK, no credentials) becomes an error.
+
+    With ``options.training_jobs_since``, training jobs older than that are left out unless a
+    deployed model needs them (:mod:`scanner.clouds.recent`).
+    """
     try:
-        return live_scanner(cloud)(options, progress)
+        result = live_scanner(cloud)(options, progress)
     except ImportError as exc:
         reason = f"the {cloud} SDK is not installed ({exc.name}): {install_hint(cloud)}"
     except Exception as exc:  # noqa: BLE001 - credentials, network: report and go on with other clouds
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    else:
+        if options.training_jobs_since is None:
+            return result
+        return replace(
+            result, resources=tuple(keep_recent_jobs(result.resources, options.training_jobs_since))
+        )
     return SourceResult(errors=(ScanError(where=cloud, reason=reason),))
 
 

@@ -21,7 +21,7 @@ from scanner.clouds.aws import accounts as acc
 from scanner.clouds.aws.buckets import BucketInspector
 from scanner.clouds.aws.iam import RoleInspector
 from scanner.clouds.aws.kms import KeyInspector
-from scanner.clouds.aws.lineage import link_training_jobs
+from scanner.clouds.aws.lineage import link_training_jobs, model_sources
 from scanner.clouds.aws.sagemaker import LISTINGS, RegionContext, RegionReader
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.model import Resource, ScanError
@@ -87,8 +87,15 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
     except Exception as exc:  # noqa: BLE001 - reported, not fatal
         return SourceResult(errors=(ScanError("aws/credentials", _reason(exc)),))
     progress.add("aws accounts", len(specs))
-    tasks = [_account_task(spec, base_clients, options, home, progress) for spec in specs]
+    readers: dict[tuple[str, str], tuple[RegionReader, RegionContext]] = {}
+    tasks = [_account_task(spec, base_clients, options, home, progress, readers) for spec in specs]
     _run(tasks, result, max(1, options.max_workers))
+    if options.training_jobs_since is not None:  # older jobs that deployed models were trained by
+        _run(
+            _older_jobs_behind_deployed_models(result.resources, readers, progress),
+            result,
+            options.max_workers,
+        )
     resources = link_training_jobs(result.resources)
     resources.sort(key=lambda r: (r.account or "", r.region or "", r.kind, r.id))
     errors = sorted(result.errors, key=lambda e: (e.where, e.reason))
@@ -130,8 +137,42 @@ def _account_specs(options: LiveOptions, base: Clients, home: str) -> list[acc.A
     return [acc.AccountSpec(account_id=caller)]
 
 
+def _older_jobs_behind_deployed_models(
+    resources: list[Resource],
+    readers: dict[tuple[str, str], tuple[RegionReader, RegionContext]],
+    progress: Progress,
+) -> list[Callable[[], TaskResult]]:
+    """Read tasks for the training jobs that produced a deployed model's artifact but were not listed
+    (created before ``--training-jobs-since``): the artifact path names the job
+    (``<S3OutputPath>/<job>/output/model.tar.gz``). A name that is not a job is skipped."""
+    served = {link for r in resources if r.kind == "endpoint" for link in r.links}
+    listed = {(r.account, r.region, r.name) for r in resources if r.kind == "training_job"}
+    wanted: dict[tuple[str, str, str], None] = {}
+    for model in resources:
+        if model.kind != "model" or model.id not in served:
+            continue
+        for url in model_sources(model.raw)[0]:
+            parts = url.split("/")
+            if len(parts) > 3 and parts[-2:] == ["output", "model.tar.gz"] and parts[-3]:
+                key = (model.account or "", model.region or "", parts[-3])
+                if key not in listed:
+                    wanted[key] = None
+    tasks = []
+    for account, region, name in wanted:
+        if (account, region) in readers:
+            reader, ctx = readers[(account, region)]
+            progress.add("aws resources", 1)
+            tasks.append(_read_task(reader, ctx, "training_job", name, progress, missing_ok=True))
+    return tasks
+
+
 def _account_task(
-    spec: acc.AccountSpec, base: Clients, options: LiveOptions, home: str, progress: Progress
+    spec: acc.AccountSpec,
+    base: Clients,
+    options: LiveOptions,
+    home: str,
+    progress: Progress,
+    readers: dict[tuple[str, str], tuple[RegionReader, RegionContext]],
 ) -> Callable[[], TaskResult]:
     def run() -> TaskResult:
         label = spec.account_id or spec.role_arn or "?"
@@ -159,8 +200,16 @@ def _account_task(
         progress.add("aws regions", len(regions))
         for region in regions:
             keys = keys_by_region.setdefault(region, KeyInspector(lambda r: clients.get("kms", r), region))
-            ctx = RegionContext(account=account, region=region, keys=keys, roles=roles, buckets=buckets)
+            ctx = RegionContext(
+                account=account,
+                region=region,
+                keys=keys,
+                roles=roles,
+                buckets=buckets,
+                training_jobs_since=options.training_jobs_since,
+            )
             reader = RegionReader(clients.get("sagemaker", region), ctx)
+            readers[(account, region)] = (reader, ctx)
             more.extend(_list_task(reader, ctx, kind, progress) for kind in KINDS)
         progress.advance("aws accounts")
         return TaskResult(more=more)
@@ -188,13 +237,21 @@ def _list_task(
 
 
 def _read_task(
-    reader: RegionReader, ctx: RegionContext, kind: str, name: str, progress: Progress
+    reader: RegionReader,
+    ctx: RegionContext,
+    kind: str,
+    name: str,
+    progress: Progress,
+    *,
+    missing_ok: bool = False,
 ) -> Callable[[], TaskResult]:
     def run() -> TaskResult:
         try:
             found = reader.read(kind, name)
             return TaskResult(resources=found if isinstance(found, list) else [found])
         except Exception as exc:  # noqa: BLE001 - a malformed or denied resource must not stop the scan
+            if missing_ok and _not_found(exc):
+                return TaskResult()
             return TaskResult(errors=[ScanError(_where(ctx, "sagemaker"), f"{kind} {name}: {_reason(exc)}")])
         finally:
             progress.advance("aws resources")
@@ -215,3 +272,10 @@ def _reason(exc: BaseException) -> str:
     else:
         text = f"{type(exc).__name__}: {exc}"
     return " ".join(text.split())[:300]
+
+
+def _not_found(exc: BaseException) -> bool:
+    """SageMaker's answer for a name that is not a resource (ValidationException / ResourceNotFound)."""
+    response = getattr(exc, "response", None)
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return code in ("ValidationException", "ResourceNotFound")

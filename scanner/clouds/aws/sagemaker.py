@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scanner.clouds.aws import facts_common as fc
@@ -72,6 +73,8 @@ class RegionContext:
     roles: fc.RoleJudge
     buckets: Any = None
     """A :class:`scanner.clouds.aws.buckets.BucketInspector`, or None: storage then stays unknown."""
+    training_jobs_since: datetime | None = None
+    """List only training jobs created at or after this (``CreationTimeAfter``, filtered by the API)."""
 
 
 class RegionReader:
@@ -90,7 +93,10 @@ class RegionReader:
         """Names (ids for domains) of every resource of ``kind`` in the region, across pages."""
         operation, key, field = LISTINGS[kind]
         names: list[str] = []
-        for page in self._sm.get_paginator(operation).paginate():
+        since = self._ctx.training_jobs_since if kind == "training_job" else None
+        for page in self._sm.get_paginator(operation).paginate(
+            **({"CreationTimeAfter": since} if since else {})
+        ):
             _answered(page, key, operation)
             for summary in page.get(key) or ():
                 parts = [summary.get(f) for f in field.split("/")] if isinstance(summary, Mapping) else [None]
