@@ -17,7 +17,7 @@ import pytest
 SCANNER = Path(__file__).resolve().parents[1] / "scanner"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("scanner", "paths", "yamldoc", "jsondoc"),
+    ("scanner", "paths", "yamldoc", "jsondoc", "tristate"),
     ("model",),
     ("redact",),
     ("iac", "policy", "privacy", "compliance"),

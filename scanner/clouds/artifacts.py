@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scanner.tristate import all_of, any_of
+
 ARTIFACT_FACTS = (
     "artifacts.public",
     "artifacts.cmk",
@@ -37,18 +39,6 @@ class StorageState:
     """Server access logs (or data-access audit logs) record who read the objects."""
 
 
-def _any(values: Sequence[bool | None]) -> bool | None:
-    if any(v is True for v in values):
-        return True
-    return None if any(v is None for v in values) else False
-
-
-def _all(values: Sequence[bool | None]) -> bool | None:
-    if any(v is False for v in values):
-        return False
-    return None if any(v is None for v in values) else True
-
-
 def artifact_facts(locations: Sequence[str], states: Sequence[StorageState | None]) -> dict[str, object]:
     """``artifacts.*`` over the storage a resource's lineage reaches.
 
@@ -62,9 +52,9 @@ def artifact_facts(locations: Sequence[str], states: Sequence[StorageState | Non
     known = [s for s in states if s is not None]
     unread = len(known) < len(states)
     return {
-        "artifacts.public": _any([*(s.public for s in known), *([None] if unread else [])]),
-        "artifacts.cmk": _all([*(s.cmk for s in known), *([None] if unread else [])]),
-        "artifacts.versioning": _all([*(s.versioning for s in known), *([None] if unread else [])]),
-        "artifacts.access_logging": _all([*(s.access_logging for s in known), *([None] if unread else [])]),
+        "artifacts.public": any_of([*(s.public for s in known), *([None] if unread else [])]),
+        "artifacts.cmk": all_of([*(s.cmk for s in known), *([None] if unread else [])]),
+        "artifacts.versioning": all_of([*(s.versioning for s in known), *([None] if unread else [])]),
+        "artifacts.access_logging": all_of([*(s.access_logging for s in known), *([None] if unread else [])]),
         "artifacts.locations": sorted(set(locations)),
     }

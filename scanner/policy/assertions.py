@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.policy.patterns import search
+from scanner.tristate import all_of, any_of, negate
 
 _MISSING = object()
 
@@ -48,37 +49,34 @@ def evaluate(
 ) -> Outcome:
     """Evaluate one assertion node (``all`` / ``any`` / ``not`` / leaf)."""
     if "all" in node:
-        return _all([evaluate(child, subject, parameters, item) for child in node["all"]])
+        return _conjunction([evaluate(child, subject, parameters, item) for child in node["all"]])
     if "any" in node:
-        return _any([evaluate(child, subject, parameters, item) for child in node["any"]])
+        return _disjunction([evaluate(child, subject, parameters, item) for child in node["any"]])
     if "not" in node:
         inner = evaluate(node["not"], subject, parameters, item)
-        value = None if inner.value is None else not inner.value
+        value = negate(inner.value)
         reason = inner.reason if inner.value is None else f"not expected: {inner.reason}"
         return Outcome(value, reason, inner.evidence)
     return _leaf(node, subject, parameters, item)
 
 
-def _all(outcomes: list[Outcome]) -> Outcome:
-    evidence = _merge(outcomes)
-    failed = [o for o in outcomes if o.value is False]
-    if failed:
-        return Outcome(False, "; ".join(o.reason for o in failed), evidence)
-    unknown = [o for o in outcomes if o.value is None]
-    if unknown:
-        return Outcome(None, "; ".join(o.reason for o in unknown), evidence)
-    return Outcome(True, "; ".join(o.reason for o in outcomes), evidence)
+def _conjunction(outcomes: list[Outcome]) -> Outcome:
+    """``all``: the failed children explain a failure, the unknown ones an unknown, all of them a pass."""
+    value = all_of(o.value for o in outcomes)
+    chosen = outcomes if value is True else [o for o in outcomes if o.value is value]
+    return Outcome(value, "; ".join(o.reason for o in chosen), _merge(outcomes))
 
 
-def _any(outcomes: list[Outcome]) -> Outcome:
-    evidence = _merge(outcomes)
-    passed = [o for o in outcomes if o.value is True]
-    if passed:
-        return Outcome(True, passed[0].reason, evidence)
-    unknown = [o for o in outcomes if o.value is None]
-    if unknown:
-        return Outcome(None, "; ".join(o.reason for o in unknown), evidence)
-    return Outcome(False, " and ".join(o.reason for o in outcomes), evidence)
+def _disjunction(outcomes: list[Outcome]) -> Outcome:
+    """``any``: the first passing child explains a pass, the unknown ones an unknown, all of them a failure."""
+    value = any_of(o.value for o in outcomes)
+    if value is True:
+        reason = next(o.reason for o in outcomes if o.value is True)
+    elif value is None:
+        reason = "; ".join(o.reason for o in outcomes if o.value is None)
+    else:
+        reason = " and ".join(o.reason for o in outcomes)
+    return Outcome(value, reason, _merge(outcomes))
 
 
 def _merge(outcomes: list[Outcome]) -> dict[str, Any]:
@@ -122,7 +120,7 @@ def _over_items(
     if not isinstance(actual, (list, tuple)):
         return Outcome(False, f"{key} is not a list", evidence)
     outcomes = [evaluate(node["assert"], subject, parameters, entry) for entry in actual]
-    combined = _all(outcomes) if node["op"] == "each" else _any(outcomes)
+    combined = _conjunction(outcomes) if node["op"] == "each" else _disjunction(outcomes)
     if not outcomes:
         vacuous = node["op"] == "each"
         return Outcome(vacuous, f"{key} is empty", evidence)

@@ -25,6 +25,7 @@ from scanner.privacy.sensitivity import (
     most_sensitive,
     sensitivity_from_tags,
 )
+from scanner.tristate import all_of, any_of
 
 DEFAULT_EPSILON_CEILING = 8.0
 """ε above which a DP guarantee is treated as weak (the policies' default ceiling)."""
@@ -95,7 +96,7 @@ def _served_facts(served: _Served) -> dict[str, Any]:
     statuses = [job.fact("privacy.status") or "unknown" for job in served.jobs]
     status = min(statuses, key=lambda s: _STATUS_ORDER.index(s) if s in _STATUS_ORDER else 3)
     dps = [job.fact("privacy.dp") for job in served.jobs]
-    dp = False if False in dps else (True if all(d is True for d in dps) else None)
+    dp = all_of(dps)
     epsilons = [job.fact("privacy.epsilon") for job in served.jobs]
     epsilon = max(epsilons) if epsilons and all(e is not None for e in epsilons) else None
     return {
@@ -172,8 +173,8 @@ def _lineage_storage(chain: Sequence[Resource]) -> dict[str, Any]:
     public = [r.fact("artifacts.public") for r in named]
     cmk = [r.fact("artifacts.cmk") for r in named]
     return {
-        "artifacts.public": True if True in public else (None if None in public else False),
-        "artifacts.cmk": False if False in cmk else (None if None in cmk else True),
+        "artifacts.public": any_of(public),
+        "artifacts.cmk": all_of(cmk),
     }
 
 

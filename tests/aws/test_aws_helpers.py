@@ -5,7 +5,7 @@ from __future__ import annotations
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.lineage import artifact_paths, model_sources
 from scanner.clouds.aws.policy_grants import document_grants, merge, verdict
-from scanner.clouds.aws.values import all_of, enum, flag, present
+from scanner.clouds.aws.values import enum, flag, present
 from scanner.iac.values import Ref, Unknown
 from scanner.privacy.sensitivity import sensitivity_from_tags as sensitivity
 from scanner.redact import REDACTED
@@ -17,7 +17,6 @@ def test_tri_state_reading() -> None:
     assert present(Ref("aws_kms_key.k.arn")) is True and present(Unknown("var.x")) is None
     assert enum(None, "Enabled") == "Enabled" and enum(Unknown("var.x"), "Enabled") is None
     assert flag(None, False) is False and flag("true", False) is True and flag(Ref("a.b.c"), False) is None
-    assert all_of([True, None]) is None and all_of([True, False, None]) is False and all_of([]) is None
 
 
 def test_sensitivity_from_tags() -> None:

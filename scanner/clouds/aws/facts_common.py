@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from scanner.clouds.aws.policy_grants import UNKNOWN_ROLE, RoleVerdict, merge
-from scanner.clouds.aws.values import all_of, enum, flag, items, present, sub
+from scanner.clouds.aws.values import enum, flag, items, present, sub
 from scanner.privacy.sensitivity import sensitivity_from_tags
+from scanner.tristate import all_of, negate
 
 KeyJudge = Callable[[Any], "bool | None"]
 """Given a set key value (ARN, id, alias, Terraform Ref), True for a customer-managed key."""
@@ -105,8 +106,8 @@ def endpoint_facts(
         egress.append(True if isolation_default else flag(model.get("EnableNetworkIsolation"), False))
         private.append(present(model.get("VpcConfig")) or present(config.get("VpcConfig")))
         verdicts.append(role(model.get("ExecutionRoleArn") or config.get("ExecutionRoleArn"), roles))
-    facts["network.egress_restricted"] = all_of(egress)
-    facts["network.private"] = all_of(private)
+    facts["network.egress_restricted"] = all_of(egress, empty=None)
+    facts["network.private"] = all_of(private, empty=None)
     facts.update(merge(verdicts).facts())
     return facts
 
@@ -177,7 +178,7 @@ def space_role(domain: Mapping[str, Any]) -> Any:
 def workforce_facts(restricted: bool | None, vpc: bool) -> dict[str, Any]:
     """A labeling workforce's portal: public unless restricted to source CIDRs or reached through a VPC."""
     return {
-        "network.public": None if restricted is None else not (restricted or vpc),
+        "network.public": None if restricted is None else negate(restricted or vpc),
         "network.private": True if vpc else None,
     }
 
@@ -218,7 +219,7 @@ def feature_group_facts(group: Mapping[str, Any], keys: KeyJudge, roles: RoleJud
     online = group.get("OnlineStoreConfig")
     if present(online) and flag(sub(online, "EnableOnlineStore"), False) is not False:
         parts.append(cmk(sub(online, "SecurityConfig", "KmsKeyId"), keys))
-    return {"encryption.cmk": all_of(parts), **role(group.get("RoleArn"), roles).facts()}
+    return {"encryption.cmk": all_of(parts, empty=None), **role(group.get("RoleArn"), roles).facts()}
 
 
 def flow_definition_facts(flow: Mapping[str, Any], keys: KeyJudge, roles: RoleJudge) -> dict[str, Any]:

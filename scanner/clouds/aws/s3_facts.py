@@ -14,6 +14,7 @@ from typing import Any
 
 from scanner.clouds.artifacts import StorageState
 from scanner.clouds.aws.facts_common import KeyJudge
+from scanner.tristate import all_of, any_of
 
 PUBLIC_GRANTEES = (
     "http://acs.amazonaws.com/groups/global/AllUsers",
@@ -40,7 +41,7 @@ def effective_block(
     merged: dict[str, bool | None] = {}
     for setting in BLOCK_ALL:
         values = [None if b is None else bool(b.get(setting, False)) for b in (bucket, account)]
-        merged[setting] = True if True in values else (None if None in values else False)
+        merged[setting] = any_of(values)
     return merged
 
 
@@ -72,7 +73,7 @@ def encryption_cmk(rules: Any, keys: KeyJudge) -> bool | None:
             verdicts.append(keys(key))
     if not verdicts:
         return False
-    return False if False in verdicts else (None if None in verdicts else True)
+    return all_of(verdicts)
 
 
 def versioning_enabled(status: Any) -> bool:
@@ -98,7 +99,7 @@ def bucket_state(
     via_acl: bool | None = False if acls_disabled else acl_public(grants)
     if via_acl and block.get("IgnorePublicAcls") is not False:
         via_acl = None if block.get("IgnorePublicAcls") is None else False
-    public = True if True in (via_policy, via_acl) else (None if None in (via_policy, via_acl) else False)
+    public = any_of([via_policy, via_acl])
     return StorageState(
         location=f"s3://{name}",
         public=public,

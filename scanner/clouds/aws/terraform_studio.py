@@ -20,6 +20,7 @@ from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import Unknown, block, is_set
 from scanner.model import Resource
+from scanner.tristate import any_of
 
 
 def _space_role(domain: TfResource) -> Any:
@@ -102,7 +103,7 @@ def map_model_package_group(tf: TfResource, index: TfIndex) -> Iterable[Resource
             if p.attrs.get("model_package_group_name") == name and p.module == tf.module and p not in policies
         ]
     verdicts = [is_public(p.attrs.get("resource_policy")) for p in policies]
-    public = True if any(verdicts) else (None if None in verdicts else False)
+    public = any_of(verdicts)
     facts = {"access.public_policy": public}
     links = [p.address for p in policies]
     return [simple_resource(tf, index, "model", facts, None, links, name=name)]

@@ -67,26 +67,6 @@ def items(value: Any) -> list[Any] | None:
     return None
 
 
-def all_of(values: Sequence[bool | None]) -> bool | None:
-    """Tri-state AND: False wins, then unknown, then True. No values gives None."""
-    if not values:
-        return None
-    if any(v is False for v in values):
-        return False
-    if any(v is None for v in values):
-        return None
-    return True
-
-
-def any_of(values: Sequence[bool | None]) -> bool | None:
-    """Tri-state OR: True wins, then unknown, then False. No values gives False."""
-    if any(v is True for v in values):
-        return True
-    if any(v is None for v in values):
-        return None
-    return False
-
-
 def tag_map(tag_list: Any) -> dict[str, str]:
     """``[{"Key": k, "Value": v}]`` (the API form) as a dict; anything malformed is skipped."""
     tags: dict[str, str] = {}

@@ -15,6 +15,7 @@ from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
 from scanner.iac.values import Ref, Unknown, as_bool, as_str, is_set
+from scanner.tristate import negate
 
 STORED_CREDENTIALS = frozenset(
     {
@@ -118,7 +119,7 @@ def compute_facts(compute_type: str, props: Mapping[str, Any], disable_local_aut
     local = (
         None
         if disable_local_auth is None and compute_type not in ("AmlCompute", "ComputeInstance")
-        else (None if disabled is None else not disabled)
+        else negate(disabled)
     )
     subnet_value = _get(inner, "subnet", "id")
     subnet: str | bool | None = (

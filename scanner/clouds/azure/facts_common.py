@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.privacy.sensitivity import sensitivity_from_tags
+from scanner.tristate import any_of, negate
 
 SERVICE = "machinelearningservices"
 PROVIDER = "azure"
@@ -115,12 +116,7 @@ def identity_facts(
     verdicts = [g.broad() for g in mine]
     broad = [g.describe() for g, v in zip(mine, verdicts, strict=False) if v]
     facts["identity.grants"] = sorted(set(broad))
-    if broad:
-        facts["identity.overprivileged"] = True
-    elif any(v is None for v in verdicts):
-        facts["identity.overprivileged"] = None
-    else:
-        facts["identity.overprivileged"] = False
+    facts["identity.overprivileged"] = any_of(verdicts)
     return facts
 
 
@@ -194,7 +190,7 @@ def cluster_ssh_public(remote_login: str | None, has_subnet: bool | None) -> boo
     NotSpecified (the API default) means open on public nodes unless the cluster sits in a VNet.
     """
     if remote_login is None or remote_login.lower() == "notspecified":
-        return None if has_subnet is None else not has_subnet
+        return negate(has_subnet)
     return remote_login.lower() == "enabled"
 
 

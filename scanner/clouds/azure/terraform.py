@@ -28,6 +28,7 @@ from scanner.iac.plan_loader import KNOWN_AFTER_APPLY
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref, Unknown, as_bool, as_str, block, display, is_set
 from scanner.model import Resource
+from scanner.tristate import negate
 
 _ENDPOINT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
 _DEPLOYMENT_TYPE = f"{_ENDPOINT_TYPE}/deployments"
@@ -139,7 +140,7 @@ def map_inference_cluster(tf: TfResource, index: TfIndex) -> list[Resource]:
     subnet: str | bool | None = None
     if aks is not None and aks.type == "azurerm_kubernetes_cluster":
         private = as_bool(aks.attrs.get("private_cluster_enabled"), False)
-        public = None if private is None else not private
+        public = negate(private)
         pool = block(aks.attrs, "default_node_pool")
         subnet = None if isinstance(pool, Unknown) else _subnet((pool or {}).get("vnet_subnet_id"))
     facts = fc.compute_facts(local_auth_enabled=None, node_public_ip=None, ssh_public=None, subnet=subnet)
@@ -168,7 +169,7 @@ def _endpoint_common(
     facts: dict[str, Any] = {
         "auth.mode": None if isinstance(auth_mode, (Ref, Unknown)) else fc.endpoint_auth_mode(auth_mode),
         "network.public": public,
-        "network.private": None if public is None else not public,
+        "network.private": negate(public),
         "encryption.cmk": cmk_fact,
     }
     facts.update(fc.deployment_facts(deployments, cmk_fact))

@@ -13,6 +13,7 @@ from typing import Any
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp.context import LiveContext
 from scanner.model import Resource
+from scanner.tristate import any_of
 
 
 def endpoint_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
@@ -50,12 +51,12 @@ def deployed_models_facts(deployed: list[Mapping[str, Any]], ctx: LiveContext) -
     grants = sorted({g for f in per_model for g in f.get("identity.grants", [])})
     counts = [_min_replicas(dm) for dm in deployed]
     return {
-        "exposure.explanations": fc.any_true(*(f["exposure.explanations"] for f in per_model)),
-        "exposure.neighbors": fc.any_true(*(f["exposure.neighbors"] for f in per_model)),
+        "exposure.explanations": any_of(f["exposure.explanations"] for f in per_model),
+        "exposure.neighbors": any_of(f["exposure.neighbors"] for f in per_model),
         "logging.access": all(bool(dm.get("enable_access_logging")) for dm in deployed),
         "identity.principal": ", ".join(principals) or None,
-        "identity.default": fc.any_true(*(f["identity.default"] for f in per_model)),
-        "identity.overprivileged": fc.any_true(*(f["identity.overprivileged"] for f in per_model)),
+        "identity.default": any_of(f["identity.default"] for f in per_model),
+        "identity.overprivileged": any_of(f["identity.overprivileged"] for f in per_model),
         "identity.grants": grants,
         "availability.instance_count": min(counts),
     }

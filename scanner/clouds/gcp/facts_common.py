@@ -14,6 +14,7 @@ from typing import Any
 
 from scanner.iac.values import Unknown, as_bool, block, is_set
 from scanner.privacy.sensitivity import sensitivity_from_tags
+from scanner.tristate import any_of, negate
 
 PROVIDER = "gcp"
 SERVICE = "aiplatform"
@@ -81,10 +82,10 @@ def endpoint_network_facts(attrs: Mapping[str, Any]) -> dict[str, Any]:
         psc_on = as_bool((psc or {}).get("enable_private_service_connect"), False)
     legacy_psc = as_bool(attrs.get("enable_private_service_connect"), False)
     peered = present(network)
-    private = any_true(peered, psc_on, legacy_psc)
+    private = any_of([peered, psc_on, legacy_psc])
     facts: dict[str, Any] = {
         "network.private": private,
-        "network.public": None if private is None else not private,
+        "network.public": negate(private),
         # Containers behind a public endpoint egress through Google's network to the internet;
         # behind peering or PSC it depends on the customer's firewalls / VPC-SC (unknown).
         "network.egress_restricted": False if private is False else None,
@@ -172,12 +173,3 @@ def env_map(env: Any) -> dict[str, str]:
 def text(value: Any) -> str:
     """A value as evidence text: an unresolved template keeps its own spelling."""
     return value.expression if isinstance(value, Unknown) else str(value)
-
-
-def any_true(*values: bool | None) -> bool | None:
-    """True if any is true; None if none is true but one is unknown; else False."""
-    if any(v is True for v in values):
-        return True
-    if any(v is None for v in values):
-        return None
-    return False

@@ -15,6 +15,7 @@ from typing import Any
 
 from scanner.clouds.gcp import facts_common as fc
 from scanner.iac.values import Unknown, as_bool, block, blocks
+from scanner.tristate import all_of, negate
 
 SHIELDED_DEFAULTS = {"enable_secure_boot": False, "enable_vtpm": True, "enable_integrity_monitoring": True}
 """What Compute Engine applies when no Shielded VM config is given at all."""
@@ -65,7 +66,7 @@ def workbench_disk_facts(gce: Mapping[str, Any]) -> dict[str, Any]:
         disk = block(gce, name)
         keys.append(disk if isinstance(disk, Unknown) else (disk or {}).get("kms_key"))
     states = [fc.present(key) for key in keys]
-    cmk = False if False in states else (None if None in states else True)
+    cmk = all_of(states)
     facts: dict[str, Any] = {"encryption.cmk": cmk}
     if cmk:
         facts["encryption.key_id"] = fc.text(keys[0])
@@ -115,8 +116,3 @@ def metadata_facts(metadata: Any) -> dict[str, Any]:
     }
     facts["notebook.auto_upgrade"] = fc.present((metadata or {}).get("notebook-upgrade-schedule"))
     return facts
-
-
-def negate(value: bool | None) -> bool | None:
-    """``not value`` that keeps unknown unknown."""
-    return None if value is None else not value

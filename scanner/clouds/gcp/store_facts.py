@@ -14,6 +14,7 @@ from typing import Any
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp import notebook_facts as nf
 from scanner.iac.values import Unknown, as_bool, block
+from scanner.tristate import negate
 
 TEMPLATE_FACTS = (
     "network.public",
@@ -55,7 +56,7 @@ def online_store_network(attrs: Any, *, live: bool = False) -> dict[str, Any]:
     if live:
         return {"network.private": psc, "network.public": None}
     disabled = as_bool(endpoint.get("public_endpoint_disabled"), False)
-    public = None if disabled is None else not disabled
+    public = negate(disabled)
     return {"network.private": psc, "network.public": public}
 
 

@@ -20,16 +20,17 @@ from scanner.clouds.gcp.terraform_iam import identity_from_tf
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import Unknown, as_bool, as_str, block
+from scanner.tristate import any_of, negate
 
 
 def map_notebooks_instance(tf: TfResource, index: TfIndex) -> Iterable:
     """``google_notebooks_instance`` (user-managed notebook, legacy)."""
     attrs = tf.attrs
-    public_ip = nf.negate(as_bool(attrs.get("no_public_ip"), False))
+    public_ip = negate(as_bool(attrs.get("no_public_ip"), False))
     encryption = attrs.get("disk_encryption")
     cmek_mode = None if isinstance(encryption, Unknown) else as_str(encryption, "GMEK") == "CMEK"
     facts = nf.network_facts(public_ip, attrs.get("subnet") or attrs.get("network"))
-    facts["encryption.cmk"] = fc.any_true(cmek_mode, fc.present(attrs.get("kms_key")))
+    facts["encryption.cmk"] = any_of([cmek_mode, fc.present(attrs.get("kms_key"))])
     if fc.present(attrs.get("kms_key")):
         facts["encryption.key_id"] = fc.text(attrs["kms_key"])
     facts.update(nf.shielded_facts(attrs))
@@ -41,7 +42,7 @@ def map_notebooks_instance(tf: TfResource, index: TfIndex) -> Iterable:
 def map_notebooks_runtime(tf: TfResource, index: TfIndex) -> Iterable:
     """``google_notebooks_runtime`` (managed notebook runtime, legacy)."""
     vm = _nested(tf.attrs, "virtual_machine", "virtual_machine_config")
-    public_ip = nf.negate(as_bool(vm.get("internal_ip_only"), False))
+    public_ip = negate(as_bool(vm.get("internal_ip_only"), False))
     facts = nf.network_facts(public_ip, vm.get("subnet") or vm.get("network"))
     facts.update(fc.key_facts((block(vm, "encryption_config") or {}).get("kms_key")))
     facts.update(nf.shielded_facts(vm))
@@ -50,7 +51,7 @@ def map_notebooks_runtime(tf: TfResource, index: TfIndex) -> Iterable:
         facts["notebook.auto_upgrade"] = None  # managed runtimes may be upgraded by Google: cannot tell
     software = block(tf.attrs, "software_config") or {}
     if not isinstance(software, Unknown):
-        facts["notebook.terminal"] = nf.negate(as_bool(software.get("disable_terminal"), False))
+        facts["notebook.terminal"] = negate(as_bool(software.get("disable_terminal"), False))
     owner = (block(tf.attrs, "access_config") or {}).get("runtime_owner")
     account = owner if isinstance(owner, str) and owner.endswith(".gserviceaccount.com") else None
     facts.update(identity_from_tf(account, tf, index))
