@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner import __version__
-from scanner.model import Finding, Severity, Status
+from scanner.model import Finding, PolicyInfo, ScanResult, Severity, Status
 from scanner.report.context import ReportContext
 from scanner.report.control_view import control_rows
 from scanner.report.json_contract import summarize
@@ -68,6 +68,16 @@ def finding_sort_key(finding: Finding) -> tuple[Any, ...]:
     return (finding.suppressed is not None, order[finding.status], -finding.severity.rank, finding.policy_id)
 
 
+def explained_policies(result: ScanResult, listed: list[Finding]) -> list[PolicyInfo]:
+    """The policies that ran (``result.policies``) behind the listed findings, in id order.
+
+    Description and references come from the policy itself, never from a finding; a result saved
+    without policies explains nothing rather than guessing.
+    """
+    wanted = {f.policy_id for f in listed}
+    return sorted((p for p in result.policies if p.id in wanted), key=lambda p: p.id)
+
+
 def build_view(ctx: ReportContext) -> dict[str, Any]:
     """Everything a report template needs, as plain data."""
     result = ctx.result
@@ -89,6 +99,7 @@ def build_view(ctx: ReportContext) -> dict[str, Any]:
         for fr in ctx.frameworks
     ]
     where = {rid: resource_origin(r) for rid, r in resources.items()}
+    listed = [f for f in findings if f.status is not Status.PASS]
     return {
         "tool": {"name": "mlscan", "version": __version__},
         "controls": control_rows(ctx.frameworks, resources),
@@ -97,7 +108,8 @@ def build_view(ctx: ReportContext) -> dict[str, Any]:
             resources[f.resource_id].source.kind if f.resource_id in resources else f.source.kind
         ),
         "where": where,
-        "listed": [f for f in findings if f.status is not Status.PASS],
+        "listed": listed,
+        "policies": explained_policies(result, listed),
         "passing": [f for f in findings if f.status is Status.PASS],
         "sources": sorted({r.source.kind for r in result.resources}),
         "result": result,

@@ -110,3 +110,25 @@ def test_template_dir_overrides_builtin(ctx: ReportContext, tmp_path: Path) -> N
     assert html == "<p>8 findings for mlscan iac terraform/insecure</p>"
     (tmp_path / "report.html.j2").write_text("{{ result.resources[0].tags.owner }}")
     assert render_html(replace(ctx, template_dir=tmp_path)) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_policy_description_and_references_come_from_the_policies_that_ran(ctx: ReportContext) -> None:
+    from dataclasses import replace
+
+    from scanner.model import PolicyInfo, Severity
+
+    info = PolicyInfo(
+        id="TST-ENC-001",
+        title="Title from the policy",
+        description="Why this matters <b>bold</b>, said once by the policy.",
+        category="encryption",
+        severity=Severity.HIGH,
+        references=("Checkov CKV_AWS_98", "https://docs.example/kms"),
+    )
+    html = render_html(ReportContext(replace(ctx.result, policies=(info,)), ctx.frameworks))
+    assert 'id="policy-TST-ENC-001"' in html and 'href="#policy-TST-ENC-001"' in html
+    assert "Why this matters &lt;b&gt;bold&lt;/b&gt;, said once by the policy." in html
+    assert '<a href="https://docs.example/kms"' in html and "<li>Checkov CKV_AWS_98</li>" in html
+    # A policy without listed findings, or a result saved without policies, explains nothing.
+    assert 'id="policy-TST-NET-001"' not in html
+    assert 'id="policies"' not in render_html(ctx)
