@@ -502,3 +502,16 @@ def test_verdicts_are_the_intended_ones(faces):
     assert live["team"].facts["network.public"] is False
     assert live["open_team"].facts["network.public"] is True
     assert live["private/train"].facts["artifacts.locations"] == [f"s3://{BUCKET}"]
+
+
+def test_every_face_declares_the_facts_it_produces(faces):
+    """scanner/data/type_facts.yaml lists every fact these live types and their Terraform blocks write."""
+    from scanner.clouds.coverage import produced
+
+    missing = {}
+    for face in faces:
+        for r in face.resources:
+            undeclared = set(r.facts) - (produced(r.resource_type, r.kind) or set())
+            if undeclared:
+                missing.setdefault((r.resource_type, r.kind), set()).update(undeclared)
+    assert not missing, {k: sorted(v) for k, v in missing.items()}
