@@ -8,6 +8,7 @@ type and kind. A policy is never judged on a type that produces none of the fact
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -78,10 +79,13 @@ def every_resource(seeded_live_sources: list[Any], repo_root: Path) -> list[Reso
 
 def live_type_names() -> list[str]:
     """Provider type names the live faces can report (some are not in the seeded estates)."""
-    from scanner.clouds.aws.sagemaker import RESOURCE_TYPES as SAGEMAKER
-    from scanner.clouds.aws.sagemaker_studio import RESOURCE_TYPES as STUDIO
+    from scanner.clouds import CLOUDS
 
-    return [*SAGEMAKER.values(), *STUDIO.values()]
+    return [
+        t.provider_type
+        for c in CLOUDS
+        for t in importlib.import_module(f"scanner.clouds.{c}.types").LIVE_TYPES
+    ]
 
 
 def test_every_fact_a_resource_carries_is_declared_for_its_type(every_resource: list[Resource]) -> None:

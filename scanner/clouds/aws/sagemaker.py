@@ -15,52 +15,22 @@ from typing import Any
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.lifecycle import lifecycle_facts
+from scanner.clouds.aws.types import LIVE_TYPES
 from scanner.clouds.aws.values import sub, tag_map
+from scanner.clouds.livetypes import by_name
 from scanner.clouds.secrets import secret_facts
 from scanner.iac.values import display
 from scanner.model import Resource, Source
 from scanner.privacy.training import TrainingInputs, privacy_facts
 from scanner.redact import redact_mapping
 
-# kind → (list operation, response key, name field of a summary, resource kind)
 LISTINGS: dict[str, tuple[str, str, str]] = {
-    "endpoint": ("list_endpoints", "Endpoints", "EndpointName"),
-    "model": ("list_models", "Models", "ModelName"),
-    "training_job": ("list_training_jobs", "TrainingJobSummaries", "TrainingJobName"),
-    "notebook": ("list_notebook_instances", "NotebookInstances", "NotebookInstanceName"),
-    "domain": ("list_domains", "Domains", "DomainId"),
-    "pipeline": ("list_pipelines", "PipelineSummaries", "PipelineName"),
-    "data_quality_job_definition": (
-        "list_data_quality_job_definitions",
-        "JobDefinitionSummaries",
-        "MonitoringJobDefinitionName",
-    ),
-    "model_quality_job_definition": (
-        "list_model_quality_job_definitions",
-        "JobDefinitionSummaries",
-        "MonitoringJobDefinitionName",
-    ),
-    "model_bias_job_definition": (
-        "list_model_bias_job_definitions",
-        "JobDefinitionSummaries",
-        "MonitoringJobDefinitionName",
-    ),
-    "model_explainability_job_definition": (
-        "list_model_explainability_job_definitions",
-        "JobDefinitionSummaries",
-        "MonitoringJobDefinitionName",
-    ),
-    "feature_group": ("list_feature_groups", "FeatureGroupSummaries", "FeatureGroupName"),
-    "model_package_group": (
-        "list_model_package_groups",
-        "ModelPackageGroupSummaryList",
-        "ModelPackageGroupName",
-    ),
-    "space": ("list_spaces", "Spaces", "DomainId/SpaceName"),
-    "workteam": ("list_workteams", "Workteams", "WorkteamName"),
+    t.name: (t.listing, t.answer_key, t.name_field) for t in LIVE_TYPES
 }
-"""A name field ``A/B`` joins two fields of the summary (a space is named within its domain)."""
-_BASIC = ("endpoint", "model", "training_job", "notebook", "domain")
+"""Listing kind → (list operation, response key, name field of a summary), from ``types.LIVE_TYPES``.
+A name field ``A/B`` joins two fields of the summary (a space is named within its domain)."""
+_BASIC = tuple(t.name for t in LIVE_TYPES if t.builder.startswith(f"{__name__}:"))
+"""The types read by :class:`RegionReader`'s own ``read_<name>`` methods."""
 
 
 @dataclass(frozen=True)
@@ -323,13 +293,8 @@ class RegionReader:
         )
 
 
-RESOURCE_TYPES = {
-    "endpoint": "AWS::SageMaker::Endpoint",
-    "model": "AWS::SageMaker::Model",
-    "training_job": "AWS::SageMaker::TrainingJob",
-    "notebook": "AWS::SageMaker::NotebookInstance",
-    "workspace": "AWS::SageMaker::Domain",
-}
+RESOURCE_TYPES = {by_name(LIVE_TYPES)[name].kind: by_name(LIVE_TYPES)[name].provider_type for name in _BASIC}
+"""Resource kind → provider type of the types this module reads (one type per kind)."""
 
 
 def training_inputs(job: Mapping[str, Any], tags: Mapping[str, str]) -> TrainingInputs:

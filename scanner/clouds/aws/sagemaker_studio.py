@@ -16,6 +16,7 @@ from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.pipeline_steps import training_steps
 from scanner.clouds.aws.resource_policy import is_public
 from scanner.clouds.aws.sagemaker import _answered, _clean, training_inputs
+from scanner.clouds.aws.types import LIVE_TYPES
 from scanner.clouds.secrets import secret_facts
 from scanner.model import Resource
 from scanner.privacy.assess import unknown_facts
@@ -24,26 +25,21 @@ from scanner.privacy.training import privacy_facts
 if TYPE_CHECKING:
     from scanner.clouds.aws.sagemaker import RegionReader
 
+_OUTPUT_CONFIG = {
+    "data_quality_job_definition": "DataQualityJobOutputConfig",
+    "model_quality_job_definition": "ModelQualityJobOutputConfig",
+    "model_bias_job_definition": "ModelBiasJobOutputConfig",
+    "model_explainability_job_definition": "ModelExplainabilityJobOutputConfig",
+}
+_TYPES = {t.name: t for t in LIVE_TYPES if t.builder == f"{__name__}:read_extra"}
 MONITORING_DEFINITIONS: dict[str, tuple[str, str]] = {
-    "data_quality_job_definition": ("describe_data_quality_job_definition", "DataQualityJobOutputConfig"),
-    "model_quality_job_definition": ("describe_model_quality_job_definition", "ModelQualityJobOutputConfig"),
-    "model_bias_job_definition": ("describe_model_bias_job_definition", "ModelBiasJobOutputConfig"),
-    "model_explainability_job_definition": (
-        "describe_model_explainability_job_definition",
-        "ModelExplainabilityJobOutputConfig",
-    ),
+    name: (_TYPES[name].describe or "", output) for name, output in _OUTPUT_CONFIG.items()
 }
-"""Listing kind → (describe operation, the output-config key of its answer)."""
+"""Listing kind → (describe operation, the output-config key of its answer); the operation from the record."""
 
-RESOURCE_TYPES = {
-    "pipeline": "AWS::SageMaker::Pipeline",
-    **{kind: f"AWS::SageMaker::{kind.title().replace('_', '')}" for kind in MONITORING_DEFINITIONS},
-    "feature_group": "AWS::SageMaker::FeatureGroup",
-    "model_package_group": "AWS::SageMaker::ModelPackageGroup",
-    "space": "AWS::SageMaker::Space",
-    "workteam": "AWS::SageMaker::Workteam",
-}
-_PIPELINE = "AWS::SageMaker::Pipeline"
+RESOURCE_TYPES = {name: t.provider_type for name, t in _TYPES.items()}
+"""Listing kind → provider type, from ``types.LIVE_TYPES``."""
+_PIPELINE = RESOURCE_TYPES["pipeline"]
 _NO_POLICY = ("ResourceNotFound", "ValidationException")
 
 

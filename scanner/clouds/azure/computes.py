@@ -9,6 +9,7 @@ from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.arm_facts import compute_facts
 from scanner.clouds.azure.client import list_with_raw
 from scanner.clouds.azure.rbac import identity_label, identity_principals
+from scanner.clouds.azure.types import TYPES
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource
 
@@ -44,7 +45,7 @@ def compute_resources(client: Any, ctx: WorkspaceContext) -> tuple[list[Resource
         resources.append(
             ctx.resource(
                 "compute",
-                f"workspaces/computes/{compute_type}",
+                TYPES["computes"].type_name(str(compute_type)),
                 id=model.id,
                 name=model.name,
                 facts=facts,

@@ -7,6 +7,7 @@ from typing import Any
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.client import list_with_raw
 from scanner.clouds.azure.rbac import identity_label, identity_principals
+from scanner.clouds.azure.types import TYPES
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource
 
@@ -45,7 +46,7 @@ def endpoint_resources(client: Any, ctx: WorkspaceContext) -> list[Resource]:
         resources.append(
             ctx.resource(
                 "endpoint",
-                "workspaces/onlineEndpoints",
+                TYPES["onlineEndpoints"].provider_type,
                 id=model.id,
                 name=model.name,
                 facts=facts,

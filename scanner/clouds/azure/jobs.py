@@ -14,6 +14,7 @@ from typing import Any
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.client import list_with_raw
 from scanner.clouds.azure.computes import ComputeInfo
+from scanner.clouds.azure.types import TYPES
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.clouds.secrets import secret_facts
 from scanner.model import Resource
@@ -122,7 +123,7 @@ def job_resource(
     job_id = raw.get("id") or f"{ctx.id}/jobs/{raw.get('name')}"
     return ctx.resource(
         "training_job",
-        f"workspaces/jobs/{job_type}",
+        TYPES["jobs"].type_name(job_type),
         id=job_id,
         name=str(props.get("displayName") or raw.get("name")),
         facts=facts,

@@ -12,6 +12,7 @@ from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.client import describe_error, get_with_raw
+from scanner.clouds.azure.types import TYPES
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource, ScanError
 
@@ -62,7 +63,7 @@ def model_resources(
         resources.append(
             ctx.resource(
                 "model",
-                "workspaces/models/versions",
+                TYPES["models"].provider_type,
                 id=ref,
                 name=f"{match['name']}:{match['version']}",
                 facts=facts,

@@ -9,6 +9,7 @@ from typing import Any
 from scanner.clouds.azure import arm_facts
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.rbac import identity_label, identity_principals
+from scanner.clouds.azure.types import TYPES
 from scanner.model import Resource, Source
 from scanner.redact import redact_mapping
 
@@ -62,7 +63,7 @@ class WorkspaceContext:
             tags=dict(tags),
             raw=redact_mapping(raw),
             links=tuple(links),
-            resource_type=f"Microsoft.MachineLearningServices/{resource_type}",
+            resource_type=resource_type,
         )
 
 
@@ -102,7 +103,7 @@ def workspace_resource(
     facts["data.sensitivity"] = fc.sensitivity(ctx.tags)
     return ctx.resource(
         "workspace",
-        "workspaces",
+        TYPES["workspaces"].provider_type,
         id=ctx.id,
         name=ctx.name,
         facts=facts,

@@ -12,6 +12,7 @@ from typing import Any
 
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp.context import LiveContext
+from scanner.clouds.gcp.types import TYPES
 from scanner.model import Resource
 from scanner.tristate import any_of
 
@@ -28,7 +29,7 @@ def endpoint_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts["data.sensitivity"] = fc.sensitivity(labels)
     return ctx.resource(
         "endpoint",
-        "aiplatform.googleapis.com/Endpoint",
+        TYPES["endpoints"].provider_type,
         item,
         facts,
         tuple(dict.fromkeys(dm["model"] for dm in deployed if dm.get("model"))),

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error, list_all, to_dict
+from scanner.clouds.gcp.types import FEATURE_VIEWS
 
-FEATURE_VIEWS = "featureViews"
 METRIC_KEY = "_metrics"
 """The experiment run metadata key the Vertex SDK's ``log_metrics`` writes."""
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp.context import LiveContext
+from scanner.clouds.gcp.types import TYPES
 from scanner.clouds.secrets import secret_facts
 from scanner.model import Resource
 from scanner.privacy.training import TrainingInputs, privacy_facts
@@ -32,7 +33,7 @@ def custom_job_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
         custom_code=True,
         metrics=ctx.run_metrics.get(spec.get("experiment_run") or "", {}),
     )
-    return _resource(item, ctx, facts, "aiplatform.googleapis.com/CustomJob", spec.get("service_account"))
+    return _resource(item, ctx, facts, TYPES["customJobs"].provider_type, spec.get("service_account"))
 
 
 def pipeline_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
@@ -55,7 +56,7 @@ def pipeline_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
         pools=_pick(inputs, "workerPoolSpecs", "worker_pool_specs") or [],
         custom_code=custom,
     )
-    return _resource(item, ctx, facts, "aiplatform.googleapis.com/TrainingPipeline", account)
+    return _resource(item, ctx, facts, TYPES["trainingPipelines"].provider_type, account)
 
 
 def _job_facts(

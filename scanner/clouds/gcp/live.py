@@ -20,62 +20,25 @@ from typing import Any
 from scanner.clouds.base import LiveOptions, PageTokens, Progress, SourceResult
 from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error, list_all
 from scanner.clouds.gcp.context import LiveContext
-from scanner.clouds.gcp.endpoints import endpoint_resource
-from scanner.clouds.gcp.follow_ups import FEATURE_VIEWS, follow_ups
+from scanner.clouds.gcp.follow_ups import follow_ups
 from scanner.clouds.gcp.iam import ProjectRoles
-from scanner.clouds.gcp.jobs import custom_job_resource, pipeline_resource
 from scanner.clouds.gcp.lineage import link_models_to_jobs
-from scanner.clouds.gcp.models import model_resource
-from scanner.clouds.gcp.notebooks import workbench_resource
-from scanner.clouds.gcp.stores import (
-    STORE_TYPES,
-    feature_view_resource,
-    resource_pool_resource,
-    runtime_template_resource,
-    store_builder,
-)
+from scanner.clouds.gcp.types import LIVE_TYPES, WORKBENCH
 from scanner.clouds.gcp.workbench_listing import WorkbenchInstances
 from scanner.model import Resource, ScanError
 
-WORKBENCH = "workbenchInstances"
-RESOURCE_TYPES = (
-    "models",
-    "endpoints",
-    "customJobs",
-    "trainingPipelines",
-    WORKBENCH,
-    "tensorboards",
-    "metadataStores",
-    "featureOnlineStores",
-    "featureGroups",
-    "deploymentResourcePools",
-    "notebookRuntimeTemplates",
-)
+RESOURCE_TYPES = tuple(t.name for t in LIVE_TYPES if not t.parent)
 """In build order: models first (endpoints inherit their explanation specs). Feature views are listed per
 online store and experiment runs read per custom job after these (:mod:`follow_ups`)."""
 
 _LISTERS: Mapping[str, Callable[[Any], Any]] = {
-    "models": lambda c: c.models.list_models,
-    "endpoints": lambda c: c.endpoints.list_endpoints,
-    "customJobs": lambda c: c.jobs.list_custom_jobs,
-    "trainingPipelines": lambda c: c.pipelines.list_training_pipelines,
-    "tensorboards": lambda c: c.tensorboards.list_tensorboards,
-    "metadataStores": lambda c: c.metadata.list_metadata_stores,
-    "featureOnlineStores": lambda c: c.online_stores.list_feature_online_stores,
-    "featureGroups": lambda c: c.feature_registry.list_feature_groups,
-    "deploymentResourcePools": lambda c: c.resource_pools.list_deployment_resource_pools,
-    "notebookRuntimeTemplates": lambda c: c.runtimes.list_notebook_runtime_templates,
+    t.name: (lambda c, t=t: getattr(getattr(c, t.client), t.listing))
+    for t in LIVE_TYPES
+    if t.name != WORKBENCH and not t.parent
 }
+"""Collection → the list method of its client (Workbench is listed by ``workbench_listing``)."""
 _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], LiveContext], Resource]] = {
-    "models": model_resource,
-    "endpoints": endpoint_resource,
-    "customJobs": custom_job_resource,
-    "trainingPipelines": pipeline_resource,
-    WORKBENCH: workbench_resource,
-    **{collection: store_builder(collection) for collection in STORE_TYPES},
-    "deploymentResourcePools": resource_pool_resource,
-    "notebookRuntimeTemplates": runtime_template_resource,
-    FEATURE_VIEWS: feature_view_resource,
+    t.name: t.resolve_builder() for t in LIVE_TYPES
 }
 PROGRESS_LABEL = "gcp"
 
@@ -191,7 +154,7 @@ def _build(
         run_metrics=run_metrics,
     )
     built: list[Resource] = []
-    for rtype in (*RESOURCE_TYPES, FEATURE_VIEWS):
+    for rtype in (t.name for t in LIVE_TYPES):  # feature views after their online stores
         for item in fetched.get((project, location, rtype)) or []:
             try:
                 built.append(_BUILDERS[rtype](item, ctx))

@@ -7,6 +7,7 @@ from typing import Any
 
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp.context import LiveContext
+from scanner.clouds.gcp.types import TYPES
 from scanner.model import Resource
 
 
@@ -22,4 +23,4 @@ def model_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts.update(fc.explanation_facts(item.get("explanation_spec")))
     facts["data.sensitivity"] = fc.sensitivity(labels)
     links = tuple(link for link in (item.get("training_pipeline"), item.get("pipeline_job")) if link)
-    return ctx.resource("model", "aiplatform.googleapis.com/Model", item, facts, links)
+    return ctx.resource("model", TYPES["models"].provider_type, item, facts, links)

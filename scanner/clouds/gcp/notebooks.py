@@ -15,11 +15,12 @@ from typing import Any
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp import notebook_facts as nf
 from scanner.clouds.gcp.context import LiveContext
+from scanner.clouds.gcp.types import TYPES, WORKBENCH
 from scanner.model import Resource
 
 API_HOST = "notebooks.googleapis.com"
 SERVICE = "notebooks"
-RESOURCE_TYPE = "notebooks.googleapis.com/Instance"
+RESOURCE_TYPE = TYPES[WORKBENCH].provider_type
 
 
 def workbench_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:

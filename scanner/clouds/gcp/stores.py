@@ -13,14 +13,11 @@ from typing import Any
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp import store_facts as sf
 from scanner.clouds.gcp.context import LiveContext
+from scanner.clouds.gcp.types import FEATURE_VIEWS, LIVE_TYPES, TYPES
 from scanner.model import Resource
 
-STORE_TYPES = {
-    "tensorboards": "aiplatform.googleapis.com/Tensorboard",
-    "metadataStores": "aiplatform.googleapis.com/MetadataStore",
-    "featureOnlineStores": "aiplatform.googleapis.com/FeatureOnlineStore",
-    "featureGroups": "aiplatform.googleapis.com/FeatureGroup",
-}
+STORE_TYPES = {t.name: t.provider_type for t in LIVE_TYPES if t.builder_arg is not None}
+"""Store collection → provider type, from ``types.LIVE_TYPES``."""
 
 
 def _with_sensitivity(facts: dict[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,17 +42,17 @@ def feature_view_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource
     store_facts = None if store is None else sf.data_store_facts("featureOnlineStores", store, live=True)
     facts = _with_sensitivity(sf.view_facts(store_facts), item)
     return ctx.resource(
-        "data_store", "aiplatform.googleapis.com/FeatureView", item, facts, (store_name,) if store else ()
+        "data_store", TYPES[FEATURE_VIEWS].provider_type, item, facts, (store_name,) if store else ()
     )
 
 
 def resource_pool_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     """A deployment resource pool: shared serving nodes (CMEK via ``encryption_spec``)."""
     facts = _with_sensitivity(fc.kms_facts(item), item)
-    return ctx.resource("compute", "aiplatform.googleapis.com/DeploymentResourcePool", item, facts)
+    return ctx.resource("compute", TYPES["deploymentResourcePools"].provider_type, item, facts)
 
 
 def runtime_template_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     """A Colab Enterprise runtime template: what every runtime created from it gets."""
     facts = _with_sensitivity(sf.template_facts(item), item)
-    return ctx.resource("notebook", "aiplatform.googleapis.com/NotebookRuntimeTemplate", item, facts)
+    return ctx.resource("notebook", TYPES["notebookRuntimeTemplates"].provider_type, item, facts)
