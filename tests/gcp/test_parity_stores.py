@@ -284,3 +284,16 @@ def test_only_reads(faces):
     )
     assert any(r.path.endswith("/contexts/dp-exp-run-1") for r in requests)
     assert any(r.path.endswith("/featureOnlineStores/serving/featureViews") for r in requests)
+
+
+def test_every_face_declares_the_facts_it_produces(faces):
+    """scanner/data/type_facts.yaml lists every fact these live types and their Terraform blocks write."""
+    from scanner.clouds.coverage import produced
+
+    missing: dict[tuple[Any, str], set[str]] = {}
+    for face in faces[:3]:
+        for r in face.resources:
+            undeclared = set(r.facts) - (produced(r.resource_type, r.kind) or set())
+            if undeclared:
+                missing.setdefault((r.resource_type, r.kind), set()).update(undeclared)
+    assert not missing, {k: sorted(v) for k, v in missing.items()}
