@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from scanner import __version__
+from scanner.clouds.paths import git_root
 from scanner.model import Finding, PolicyInfo, Severity, Source, Status
 from scanner.report.context import ReportContext
 
@@ -44,8 +45,11 @@ _SECURITY_SEVERITY = {
 
 
 def render_sarif(ctx: ReportContext, base_dir: str | Path | None = None) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict; file paths are made relative to ``base_dir`` (default: cwd)."""
-    base = Path(base_dir or os.getcwd()).resolve()
+    """The SARIF log as a JSON-ready dict; file paths are made relative to ``base_dir`` (default: the
+    git checkout holding the working directory, else the working directory), the ``SRCROOT`` that
+    code scanning resolves against the repository root."""
+    cwd = Path(os.getcwd()).resolve()
+    base = Path(base_dir).resolve() if base_dir else (git_root(cwd) or cwd)
     reported = [f for f in ctx.result.findings if f.status in (Status.FAIL, Status.UNKNOWN, Status.ERROR)]
     policies = {p.id: p for p in ctx.result.policies}
     for finding in ctx.result.findings:  # a result saved without its policies: describe them from a finding

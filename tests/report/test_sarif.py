@@ -153,3 +153,23 @@ def test_a_teams_own_policy_links_its_own_help_uri_or_nothing(tmp_path) -> None:
     )
     (linked,) = load_policies([tmp_path], builtin=False).policies
     assert linked.info.help_uri == "https://wiki.example.com/ml-policies"
+
+
+def test_uris_are_relative_to_the_checkout_when_run_from_a_subdirectory(
+    ctx: ReportContext, tmp_path: Path, monkeypatch
+) -> None:
+    from dataclasses import replace
+
+    from scanner.model import Source
+
+    infra = tmp_path / "repo" / "infra"
+    infra.mkdir(parents=True)
+    (tmp_path / "repo" / ".git").mkdir()
+    monkeypatch.chdir(infra)
+    moved = tuple(
+        replace(f, source=Source("hcl", "main.tf", 3, root=str(infra))) for f in ctx.result.findings
+    )
+    run = render_sarif(replace(ctx, result=replace(ctx.result, findings=moved)))["runs"][0]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == (tmp_path / "repo").as_uri() + "/"
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "infra/main.tf", "uriBaseId": "SRCROOT"}
