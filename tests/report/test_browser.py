@@ -132,9 +132,37 @@ def test_phone_width_has_no_horizontal_overflow(browser, stack_report: str, tmp_
     page.close()
 
 
-def test_printed_report_stays_short(browser, stack_report: str, tmp_path: Path) -> None:
-    page = open_report(browser, stack_report, tmp_path / "print.html")
+@pytest.fixture(scope="module")
+def demo_report(seeded_live_sources: list, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The report ``mlscan demo`` writes: the seeded estates of the three clouds, the bundled stacks and plans."""
+    from scanner.app import OutputOptions, finish
+    from scanner.clouds.sources import terraform_source
+    from scanner.paths import terraform_examples_dir
+    from scanner.pipeline import run_scan
+    from scanner.policy.loader import load_policies
+
+    bundled = terraform_examples_dir()
+    paths = [str(bundled), *sorted(str(p) for p in (bundled / "plans").glob("*.json"))]
+    result = run_scan([*seeded_live_sources, terraform_source(paths)], load_policies())
+    assert {r.source.kind for r in result.resources} == {"live", "hcl", "plan"}
+    out = tmp_path_factory.mktemp("demo")
+    options = OutputOptions(formats=("html",), output=None, output_dir=str(out), fail_on="never", quiet=True)
+    finish(result, options)
+    return (out / "mlscan.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("report", ["stack_report", "demo_report"])
+def test_printed_report_stays_short(browser, report: str, request, tmp_path: Path) -> None:
+    page = open_report(browser, request.getfixturevalue(report), tmp_path / "print.html")
     pdf = page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert 0 < pages < PAGE_LIMIT
+    assert 0 < pages < PAGE_LIMIT, f"{report}: {pages} A4 pages"
     page.close()
+
+
+def test_demo_report_fits_a_phone_and_names_no_api_host(browser, demo_report: str, tmp_path: Path) -> None:
+    page = open_report(browser, demo_report, tmp_path / "demo-phone.html", width=390)
+    page.eval_on_selector_all("details", "all => all.forEach(el => { el.open = true; })")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
+    assert "127.0.0.1" not in demo_report and "localhost" not in demo_report
