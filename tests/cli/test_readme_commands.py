@@ -122,3 +122,12 @@ def run_lines(lines: list[str], env: dict[str, str]) -> None:
         assert result.output.strip(), f"{line} printed nothing"
         assert "expired on" not in result.output, f"{line}: a documented waiver has expired"
         assert "waiver unused" not in result.output, f"{line}: a documented waiver matches nothing"
+
+
+def test_no_documented_command_redirects_when_pasted() -> None:
+    """A placeholder such as ``<sha256>`` in a shell line would be a redirection: docs use ``"$VAR"``."""
+    documents = ["README.md", *(str(p.relative_to(REPO)) for p in sorted((REPO / "docs").glob("*.md")))]
+    for document in documents:
+        for line in readme_lines(document):
+            code = shlex.split(line, comments=True)
+            assert not [w for w in code if re.match(r"<[A-Za-z]", w)], f"{document}: {line}"
