@@ -91,7 +91,8 @@ def _rule(policy: PolicyInfo, controls: list[str]) -> dict[str, Any]:
         remediation = next(iter(texts.values()))
     else:
         remediation = "\n".join(f"- {where}: {text}" for where, text in texts.items())
-    references = "\n".join(f"- <{link}>" for link in policy.references)
+    # Autolink URLs only: GitHub would drop "<Checkov CKV_AWS_98>" as an unknown HTML tag.
+    references = "\n".join(f"- <{r}>" if "://" in r else f"- {r}" for r in policy.references)
     help_text = remediation or f"See the mlscan policy {policy.id}."
     markdown = f"**Remediation**\n\n{help_text}" + (
         f"\n\n**References**\n\n{references}" if references else ""

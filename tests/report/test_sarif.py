@@ -129,9 +129,16 @@ def test_rules_link_the_policy_section_of_the_docs() -> None:
     docs = (policies_dir().parent / "docs" / "policies.md").read_text(encoding="utf-8")
     anchors = set(re.findall(r"^#### (MLS-[A-Z]+-\d+)$", docs, flags=re.M))
     assert len(rules) == len(builtin)
-    for rule in rules:
+    for rule, policy in zip(rules, builtin, strict=True):
         assert rule["helpUri"].endswith(f"/docs/policies.md#{rule['id'].lower()}")
         assert rule["id"] in anchors
+        assert rule["fullDescription"]["text"] == policy.description  # why the rule exists
+        markdown = rule["help"]["markdown"]
+        assert all(text in markdown for text in policy.remediation.values())
+        if len(set(policy.remediation.values())) > 1:  # remediation per provider
+            assert all(f"- {where}: " in markdown for where in policy.remediation)
+        for reference in policy.references:
+            assert (f"- <{reference}>" if "://" in reference else f"- {reference}\n") in markdown + "\n"
 
 
 def _info(policy) -> dict:
