@@ -69,3 +69,25 @@ def test_every_finding_carries_the_controls_the_roll_up_counts_it_under(tmp_path
     for index, finding in enumerate(data["findings"]):
         assert finding["controls"] == expected[index], finding["policy_id"]
     assert all(p["help_uri"].endswith(f"#{p['id'].lower()}") for p in data["policies"])
+
+
+def _schema_errors(document: dict) -> list[str]:
+    from jsonschema import Draft202012Validator
+
+    schema_path = Path(__file__).resolve().parents[2] / "scanner" / "report" / "result.schema.json"
+    validator = Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_the_result_validates_against_the_shipped_json_schema(tmp_path, repo_root, ctx):
+    from scanner.report.formats import FILE_FORMATS
+    from scanner.report.json_contract import SCHEMA_VERSION
+
+    _, scanned = _scan(tmp_path, repo_root)
+    sample = json.loads(FILE_FORMATS["json"].render(ctx))  # live, plan, suppressed, unknown, an error
+    assert sample["findings"][0]["controls"] == {"test-fw": ["C-ENC"]}
+    for document in (scanned, sample):
+        assert document["schema_version"] == SCHEMA_VERSION
+        assert _schema_errors(document) == []
+    broken = {**sample, "findings": [{k: v for k, v in sample["findings"][0].items() if k != "controls"}]}
+    assert any("'controls' is a required property" in e for e in _schema_errors(broken))
