@@ -3,8 +3,10 @@
 #
 #   scripts/screenshot_report.sh [REPORT.html] [OUT.png]
 #
-# Without REPORT.html it first scans terraform/insecure (all three clouds) into a temporary HTML report. Needs chromium (Debian: apt-get install -y chromium); the unit tests
-# do not. The flags keep Chromium offline and stateless: the report must render with no network.
+# Without REPORT.html it first runs `mlscan demo` (the seeded sandbox of the three clouds plus the bundled
+# Terraform) into a temporary HTML report. The first failing control is opened (scripts/screenshot_report.py,
+# Playwright driving the system chromium; Debian: apt-get install -y chromium). The browser runs offline:
+# the report must render with no network.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,23 +25,9 @@ trap 'rm -rf "$work"' EXIT
 
 if [[ -z "$report" ]]; then
   report="$work/mlscan.html"
-  (cd "$repo" && "$mlscan" iac terraform/insecure --format html --output "$report" --fail-on never --quiet)
+  (cd "$repo" && "$mlscan" demo --format html --output-dir "$work" --fail-on never --quiet >/dev/null)
 fi
-
-"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --hide-scrollbars --user-data-dir="$work/profile" \
-  --screenshot="$out" --window-size=1400,2000 "file://$(realpath "$report")" 2>"$work/chromium.log" \
-  || { cat "$work/chromium.log" >&2; exit 1; }
-
-test -s "$out" || { echo "screenshot_report.sh: no screenshot written" >&2; cat "$work/chromium.log" >&2; exit 1; }
-echo "wrote $out"
 
 phone="${out%.png}-phone.png"
 [[ "$out" == "$repo/docs/report-screenshot.png" ]] && phone="$repo/docs/report-phone.png"
-"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --hide-scrollbars --user-data-dir="$work/profile" \
-  --screenshot="$phone" --window-size=390,1600 "file://$(realpath "$report")" 2>"$work/chromium.log" \
-  || { cat "$work/chromium.log" >&2; exit 1; }
-echo "wrote $phone (390 px)"
+"${PYTHON:-$repo/.venv/bin/python}" "$repo/scripts/screenshot_report.py" "$report" "$out" "$phone"
