@@ -13,17 +13,9 @@ from typing import Any
 
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.lifecycle import lifecycle_facts
-from scanner.clouds.aws.terraform_pipeline import map_pipeline
-from scanner.clouds.aws.terraform_storage import artifact_facts_of
-from scanner.clouds.aws.terraform_studio import (
-    map_mlflow_tracking_server,
-    map_model_package_group,
-    map_space,
-    map_workforce,
-    map_workteam,
-)
 from scanner.clouds.aws.tf_common import find, simple_resource
 from scanner.clouds.aws.tf_iam import TfKeyJudge, TfRoleJudge
+from scanner.clouds.aws.tf_pipeline import map_pipeline
 from scanner.clouds.aws.tf_shapes import (
     MONITORING_OUTPUTS,
     config_shape,
@@ -33,6 +25,14 @@ from scanner.clouds.aws.tf_shapes import (
     model_shape,
     monitoring_shape,
     notebook_shape,
+)
+from scanner.clouds.aws.tf_storage import artifact_facts_of
+from scanner.clouds.aws.tf_studio import (
+    map_mlflow_tracking_server,
+    map_model_package_group,
+    map_space,
+    map_workforce,
+    map_workteam,
 )
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.iac.graph import TfIndex

@@ -8,7 +8,7 @@ from typing import Any
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.arm_facts import compute_facts
 from scanner.clouds.azure.client import list_with_raw
-from scanner.clouds.azure.rbac import identity_label, identity_principals
+from scanner.clouds.azure.iam import identity_label, identity_principals
 from scanner.clouds.azure.types import TYPES
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource

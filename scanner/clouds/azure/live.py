@@ -16,9 +16,9 @@ from scanner.clouds.azure import client as az
 from scanner.clouds.azure.computes import compute_resources
 from scanner.clouds.azure.endpoints import endpoint_resources
 from scanner.clouds.azure.facts_common import Grant
+from scanner.clouds.azure.iam import subscription_grants
 from scanner.clouds.azure.jobs import job_resources
 from scanner.clouds.azure.models import model_refs, model_resources
-from scanner.clouds.azure.rbac import subscription_grants
 from scanner.clouds.azure.workspaces import WorkspaceContext, resource_group_of, workspace_resource
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.model import Resource, ScanError, Source

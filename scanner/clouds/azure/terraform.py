@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
-from scanner.clouds.azure.terraform_azapi import AZAPI_MAPPERS, azapi_type
-from scanner.clouds.azure.terraform_datastores import DATASTORE_TYPES, map_datastore, map_synapse_spark
+from scanner.clouds.azure.tf_azapi import AZAPI_MAPPERS, azapi_type
 from scanner.clouds.azure.tf_common import identity as _identity
 from scanner.clouds.azure.tf_common import resource as _resource
 from scanner.clouds.azure.tf_common import storage_public
-from scanner.clouds.azure.tf_identity import primary_is_user_assigned
+from scanner.clouds.azure.tf_datastores import DATASTORE_TYPES, map_datastore, map_synapse_spark
+from scanner.clouds.azure.tf_iam import primary_is_user_assigned
 from scanner.clouds.base import TerraformMapper
 from scanner.iac.graph import TfIndex
 from scanner.iac.plan_loader import KNOWN_AFTER_APPLY

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
-from scanner.clouds.azure.tf_identity import grants_for, identity_keys
+from scanner.clouds.azure.tf_iam import grants_for, identity_keys
 from scanner.clouds.base import literal_tags, resource_from_tf
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource

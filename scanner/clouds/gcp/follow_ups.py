@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error, list_all, to_dict
+from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, describe_error, list_all, to_dict
 from scanner.clouds.gcp.types import FEATURE_VIEWS
 
 METRIC_KEY = "_metrics"

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error
+from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, describe_error
 
 
 class ProjectRoles:

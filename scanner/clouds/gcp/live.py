@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from scanner.clouds.base import LiveOptions, PageTokens, Progress, SourceResult
-from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error, list_all
+from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, describe_error, list_all
 from scanner.clouds.gcp.context import LiveContext
 from scanner.clouds.gcp.follow_ups import follow_ups
 from scanner.clouds.gcp.iam import ProjectRoles

@@ -5,7 +5,7 @@ online stores, metadata stores, tensorboards, indexes → data_store; index
 endpoints → data_store too (they serve vector search over an index, and
 ARCHITECTURE.md files them with the stores; their exposure is in the network
 facts); notebooks, managed runtimes and Workbench instances → notebook
-(terraform_notebooks). Deployed indexes are merged into their index endpoint.
+(tf_notebooks). Deployed indexes are merged into their index endpoint.
 Deployed models are not part of ``google_vertex_ai_endpoint``, so the endpoint's
 deployed-model facts (explanations, identity, access logging) stay unknown here.
 """
@@ -18,8 +18,8 @@ from typing import Any
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp import store_facts as sf
-from scanner.clouds.gcp.terraform_colab import map_runtime, map_runtime_template
-from scanner.clouds.gcp.terraform_notebooks import (
+from scanner.clouds.gcp.tf_colab import map_runtime, map_runtime_template
+from scanner.clouds.gcp.tf_notebooks import (
     map_notebooks_instance,
     map_notebooks_runtime,
     map_workbench_instance,

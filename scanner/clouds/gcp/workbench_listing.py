@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.clouds.base import PageTokens
-from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, to_dict
+from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, to_dict
 
 ALL_ZONES = "-"
 

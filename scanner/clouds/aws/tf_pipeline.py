@@ -15,9 +15,9 @@ from dataclasses import replace
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.pipeline_steps import training_steps
 from scanner.clouds.aws.sagemaker import training_inputs
-from scanner.clouds.aws.terraform_storage import artifact_facts_of
 from scanner.clouds.aws.tf_common import simple_resource
 from scanner.clouds.aws.tf_iam import TfKeyJudge, TfRoleJudge
+from scanner.clouds.aws.tf_storage import artifact_facts_of
 from scanner.clouds.base import literal_tags
 from scanner.clouds.secrets import secret_facts
 from scanner.iac.graph import TfIndex

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from scanner.clouds.gcp.store_facts import TEMPLATE_FACTS, template_facts
-from scanner.clouds.gcp.terraform_notebooks import notebook_resource
+from scanner.clouds.gcp.tf_notebooks import notebook_resource
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import block

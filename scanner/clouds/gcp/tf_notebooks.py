@@ -16,7 +16,7 @@ from typing import Any
 from scanner.clouds.base import literal_tags, resource_from_tf
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp import notebook_facts as nf
-from scanner.clouds.gcp.terraform_iam import identity_from_tf
+from scanner.clouds.gcp.tf_iam import identity_from_tf
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import Unknown, as_bool, as_str, block
