@@ -209,6 +209,8 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
             written.append((fmt, path))
             notes.append(f"wrote {fmt}: {path}")
 
+    if "sarif" in targets:
+        notes.extend(_sarif_note(ctx))
     if options.evidence:
         notes.append(_write_evidence(result, list(frameworks), options))
 
@@ -277,6 +279,18 @@ def _send_alerts(ctx: ReportContext, options: AlertOptions) -> tuple[ScanResult,
     errors = tuple(ScanError(where=where, reason=reason, stage="output") for where, reason in delivery.errors)
     notes = [*delivery.notes, *(f"alerts: {e.where}: {e.reason}" for e in errors)]
     return replace(ctx.result, errors=(*ctx.result.errors, *errors)), notes
+
+
+def _sarif_note(ctx: ReportContext) -> list[str]:
+    from scanner.report.sarif import without_file
+
+    count = without_file(ctx)
+    if not count:
+        return []
+    return [
+        f"sarif: {count} live result(s) have no file (logical locations only); GitHub code scanning "
+        "rejects an upload holding one: upload the SARIF of mlscan iac, keep live results as JSON, OCSF, ASFF or HTML"
+    ]
 
 
 def _write_evidence(result: ScanResult, frameworks: list[FrameworkResult], options: OutputOptions) -> str:

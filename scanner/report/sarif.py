@@ -84,6 +84,17 @@ def render_sarif(ctx: ReportContext, base_dir: str | Path | None = None) -> dict
     }
 
 
+def without_file(ctx: ReportContext) -> int:
+    """How many SARIF results will carry no file (live findings): GitHub code scanning rejects a whole
+    upload holding one, so the CLI says so when it writes such a log."""
+    return sum(
+        1
+        for f in ctx.result.findings
+        if f.status in (Status.FAIL, Status.UNKNOWN, Status.ERROR)
+        and not (f.source.file or f.source.declared_file)
+    )
+
+
 def _rule(policy: PolicyInfo, controls: list[str]) -> dict[str, Any]:
     """One SARIF rule from the policy that ran: description, remediation per provider, references."""
     texts = dict(policy.remediation)

@@ -180,3 +180,27 @@ def test_uris_are_relative_to_the_checkout_when_run_from_a_subdirectory(
     assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == (tmp_path / "repo").as_uri() + "/"
     artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": "infra/main.tf", "uriBaseId": "SRCROOT"}
+
+
+def test_writing_sarif_with_live_results_says_github_would_reject_it(tmp_path: Path) -> None:
+    from scanner.app import OutputOptions, finish
+
+    from .sample import sample_result
+
+    options = OutputOptions(
+        formats=("sarif",), output=str(tmp_path / "x.sarif"), output_dir=None, fail_on="never", quiet=True
+    )
+    (note,) = [n for n in finish(sample_result(), options).notes if n.startswith("sarif:")]
+    assert note.startswith("sarif: 1 live result(s) have no file") and "mlscan iac" in note
+    terraform_only = OutputOptions(
+        formats=("sarif", "json"), output=None, output_dir=str(tmp_path), fail_on="never", quiet=True
+    )
+    result = sample_result()
+    hcl = replace_findings(result, [f for f in result.findings if f.source.file])
+    assert not [n for n in finish(hcl, terraform_only).notes if n.startswith("sarif:")]
+
+
+def replace_findings(result, findings):
+    from dataclasses import replace
+
+    return replace(result, findings=tuple(findings))
