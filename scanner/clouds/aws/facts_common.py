@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from scanner.clouds.aws.monitoring import capture_completeness
 from scanner.clouds.aws.policy_grants import UNKNOWN_ROLE, RoleVerdict, merge
 from scanner.clouds.aws.values import enum, flag, items, present, sub
 from scanner.privacy.sensitivity import sensitivity_from_tags
@@ -241,7 +242,10 @@ def _capture_facts(capture: Any, keys: KeyJudge) -> dict[str, Any]:
         return {"logging.capture": False, "logging.capture_encrypted": None}
     enabled = flag(sub(capture, "EnableCapture"), True)
     encrypted = cmk(sub(capture, "KmsKeyId"), keys) if enabled else None
-    return {"logging.capture": enabled, "logging.capture_encrypted": encrypted}
+    facts = {"logging.capture": enabled, "logging.capture_encrypted": encrypted}
+    if enabled:
+        facts.update(capture_completeness(capture))
+    return facts
 
 
 def _explainer_facts(explainer: Any) -> dict[str, Any]:

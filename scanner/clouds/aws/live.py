@@ -21,6 +21,7 @@ from scanner.clouds.aws.client import Clients
 from scanner.clouds.aws.iam import RoleInspector
 from scanner.clouds.aws.kms import KeyInspector
 from scanner.clouds.aws.lineage import link_training_jobs, model_sources
+from scanner.clouds.aws.monitoring_live import FrontDoorReader
 from scanner.clouds.aws.sagemaker import LISTINGS, RegionContext, RegionReader
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.model import Resource, ScanError
@@ -166,6 +167,7 @@ def _account_task(
         progress.add("aws regions", len(regions))
         for region in regions:
             keys = keys_by_region.setdefault(region, KeyInspector(lambda r: clients.get("kms", r), region))
+            door = FrontDoorReader(lambda service, r=region: clients.get(service, r))
             ctx = RegionContext(
                 account=account,
                 region=region,
@@ -173,6 +175,7 @@ def _account_task(
                 roles=roles,
                 buckets=buckets,
                 training_jobs_since=options.training_jobs_since,
+                front_door=door,
             )
             reader = RegionReader(clients.get("sagemaker", region), ctx)
             readers[(account, region)] = (reader, ctx)

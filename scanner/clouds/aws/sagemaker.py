@@ -15,6 +15,7 @@ from typing import Any
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.lifecycle import lifecycle_facts
+from scanner.clouds.aws.monitoring import monitoring_facts
 from scanner.clouds.aws.types import LIVE_TYPES
 from scanner.clouds.aws.values import sub, tag_map
 from scanner.clouds.livetypes import by_name
@@ -45,6 +46,8 @@ class RegionContext:
     """A :class:`scanner.clouds.aws.buckets.BucketInspector`, or None: storage then stays unknown."""
     training_jobs_since: datetime | None = None
     """List only training jobs created at or after this (``CreationTimeAfter``, filtered by the API)."""
+    front_door: Any = None
+    """A callable giving the region's :class:`~scanner.clouds.aws.monitoring.FrontDoor`, or None: unknown."""
 
 
 class RegionReader:
@@ -125,6 +128,7 @@ class RegionReader:
             **fc.common_facts(tags),
             **fc.endpoint_facts(config, models, self._ctx.keys, self._ctx.roles),
             **self._storage({"EndpointConfig": config, "Models": models}),
+            **monitoring_facts(name, self._ctx.front_door() if self._ctx.front_door else None),
         }
         links = [self._model_arn(n, m) for n, m in zip(model_names, models, strict=True)]
         raw = {"Endpoint": endpoint, "EndpointConfig": config, "Models": models}

@@ -13,8 +13,10 @@ from typing import Any
 
 from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.lifecycle import lifecycle_facts
+from scanner.clouds.aws.monitoring import monitoring_facts
 from scanner.clouds.aws.tf_common import find, simple_resource
 from scanner.clouds.aws.tf_iam import TfKeyJudge, TfRoleJudge
+from scanner.clouds.aws.tf_monitoring import front_door
 from scanner.clouds.aws.tf_pipeline import map_pipeline
 from scanner.clouds.aws.tf_shapes import (
     MONITORING_OUTPUTS,
@@ -72,6 +74,7 @@ def _endpoint(tf: TfResource, config: TfResource | None, index: TfIndex) -> Reso
     origin = config or tf
     facts = fc.endpoint_facts(config_api, model_shapes, TfKeyJudge(index, origin), TfRoleJudge(index, origin))
     facts.update(artifact_facts_of([tf, *([config] if config else []), *[m for m in models if m]], index))
+    facts.update(monitoring_facts(tf.attrs.get("name"), front_door(index)))
     tags = literal_tags(tf.attrs)
     raw = {
         "endpoint": tf.attrs,

@@ -59,7 +59,12 @@ def config_shape(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """aws_sagemaker_endpoint_configuration → DescribeEndpointConfig shape."""
     capture = _block(attrs, "data_capture_config")
     if isinstance(capture, Mapping):
-        capture = {"EnableCapture": capture.get("enable_capture"), "KmsKeyId": capture.get("kms_key_id")}
+        capture = {
+            "EnableCapture": capture.get("enable_capture"),
+            "KmsKeyId": capture.get("kms_key_id"),
+            "InitialSamplingPercentage": capture.get("initial_sampling_percentage"),
+            "CaptureOptions": _capture_options(capture),
+        }
     async_config = _block(attrs, "async_inference_config")
     if isinstance(async_config, Mapping):
         output = _block(async_config, "output_config")
@@ -73,6 +78,14 @@ def config_shape(attrs: Mapping[str, Any]) -> dict[str, Any]:
         "ProductionVariants": variants(attrs.get("production_variants")),
         "ShadowProductionVariants": variants(attrs.get("shadow_production_variants")),
     }
+
+
+def _capture_options(capture: Mapping[str, Any]) -> Any:
+    """capture_options { capture_mode } blocks as CaptureOptions (Unknown for a dynamic block)."""
+    options = blocks(capture, "capture_options")
+    if not isinstance(options, list):
+        return options
+    return [{"CaptureMode": option.get("capture_mode")} for option in options]
 
 
 def _explainer(attrs: Mapping[str, Any]) -> Any:

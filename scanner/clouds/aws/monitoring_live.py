@@ -1,0 +1,141 @@
+"""The live face of :mod:`scanner.clouds.aws.monitoring`: one :class:`FrontDoor` per account and region.
+
+Read once, lazily (only a region with endpoints pays for it), with List/Describe/Get calls only:
+CloudTrail ``DescribeTrails`` + ``GetEventSelectors``, CloudWatch ``DescribeAlarms``, API Gateway
+``GetRestApis`` / ``GetResources`` / ``GetIntegration`` / ``GetStages`` / ``GetUsagePlans`` and WAFv2
+``ListWebACLs`` / ``GetWebACL`` / ``ListResourcesForWebACL``. A service that cannot be read leaves its
+part None, so the facts that need it are unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from scanner.clouds.aws.cache import OnceCache
+from scanner.clouds.aws.monitoring import FrontDoor
+
+
+class FrontDoorReader:
+    """Reads one region's front door once; ``client_for(service)`` gives that region's client."""
+
+    def __init__(self, client_for: Callable[[str], Any]) -> None:
+        self._client_for = client_for
+        self._once: OnceCache[FrontDoor] = OnceCache(lambda _key: self._read())
+
+    def __call__(self) -> FrontDoor:
+        return self._once.get("front_door")
+
+    def _read(self) -> FrontDoor:
+        integrations, logged, stage_acls = _apis(self._client_for("apigateway"))
+        throttled = _throttled(self._client_for("apigateway"), self._client_for("wafv2"), stage_acls)
+        return FrontDoor(
+            trail_selectors=_guard(lambda: _trails(self._client_for("cloudtrail"))),
+            alarms=_guard(lambda: _alarms(self._client_for("cloudwatch"))),
+            integrations=integrations,
+            logged_apis=logged,
+            throttled_apis=throttled,
+        )
+
+
+def _guard(read: Callable[[], Any]) -> Any:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return read()
+    except (BotoCoreError, ClientError):
+        return None
+
+
+def _trails(cloudtrail: Any) -> list[dict[str, Any]]:
+    answers = []
+    for trail in cloudtrail.describe_trails(includeShadowTrails=True).get("trailList") or ():
+        answer = cloudtrail.get_event_selectors(TrailName=trail.get("TrailARN") or trail.get("Name"))
+        answers.append(
+            {
+                "EventSelectors": answer.get("EventSelectors") or [],
+                "AdvancedEventSelectors": answer.get("AdvancedEventSelectors") or [],
+            }
+        )
+    return answers
+
+
+def _alarms(cloudwatch: Any) -> list[dict[str, Any]]:
+    alarms: list[dict[str, Any]] = []
+    for page in cloudwatch.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]):
+        alarms.extend(page.get("MetricAlarms") or ())
+    return alarms
+
+
+def _apis(gateway: Any) -> tuple[Any, Any, dict[str, set[str]]]:
+    """(integrations, APIs with access-logged stages, stage ARN → API id) or Nones when unreadable."""
+
+    def read() -> tuple[list[dict[str, Any]], set[str], dict[str, set[str]]]:
+        integrations: list[dict[str, Any]] = []
+        logged: set[str] = set()
+        stages: dict[str, set[str]] = {}
+        for page in gateway.get_paginator("get_rest_apis").paginate():
+            for api in page.get("items") or ():
+                api_id = api["id"]
+                for resource_page in gateway.get_paginator("get_resources").paginate(restApiId=api_id):
+                    for resource in resource_page.get("items") or ():
+                        for method in resource.get("resourceMethods") or {}:
+                            integration = gateway.get_integration(
+                                restApiId=api_id, resourceId=resource["id"], httpMethod=method
+                            )
+                            integrations.append({"RestApiId": api_id, "Uri": integration.get("uri")})
+                for stage in gateway.get_stages(restApiId=api_id).get("item") or ():
+                    if (stage.get("accessLogSettings") or {}).get("destinationArn"):
+                        logged.add(api_id)
+                    if stage.get("webAclArn"):
+                        stages.setdefault(stage["webAclArn"], set()).add(api_id)
+        return integrations, logged, stages
+
+    answer = _guard(read)
+    if answer is None:
+        return None, None, {}
+    integrations, logged, stages = answer
+    return integrations, frozenset(logged), stages
+
+
+def _throttled(gateway: Any, waf: Any, stage_acls: dict[str, set[str]]) -> frozenset[str] | None:
+    def plans() -> set[str]:
+        apis: set[str] = set()
+        for page in gateway.get_paginator("get_usage_plans").paginate():
+            for plan in page.get("items") or ():
+                if plan.get("throttle"):
+                    apis |= {s.get("apiId") for s in plan.get("apiStages") or () if s.get("apiId")}
+        return apis
+
+    def rate_limited_acls() -> set[str]:
+        apis: set[str] = set()
+        for summary in waf.list_web_acls(Scope="REGIONAL").get("WebACLs") or ():
+            acl = (
+                waf.get_web_acl(Name=summary["Name"], Scope="REGIONAL", Id=summary["Id"]).get("WebACL") or {}
+            )
+            if not any(_has_rate_rule(rule.get("Statement")) for rule in acl.get("Rules") or ()):
+                continue
+            arn = acl.get("ARN") or summary.get("ARN")
+            apis |= stage_acls.get(arn, set())
+            listed = waf.list_resources_for_web_acl(WebACLArn=arn, ResourceType="API_GATEWAY")
+            for stage_arn in listed.get("ResourceArns") or ():
+                parts = stage_arn.split("/restapis/")
+                if len(parts) == 2:
+                    apis.add(parts[1].split("/")[0])
+        return apis
+
+    by_plan, by_waf = _guard(plans), _guard(rate_limited_acls)
+    if by_plan is None and by_waf is None:
+        return None
+    found = (by_plan or set()) | (by_waf or set())
+    if found or (by_plan is not None and by_waf is not None):
+        return frozenset(found)
+    return None
+
+
+def _has_rate_rule(statement: Any) -> bool:
+    if isinstance(statement, dict):
+        return "RateBasedStatement" in statement or any(_has_rate_rule(v) for v in statement.values())
+    if isinstance(statement, list):
+        return any(_has_rate_rule(v) for v in statement)
+    return False
