@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.clouds.aws.values import any_of
+from scanner.tristate import any_of
 
 ENDPOINT_TYPE = "AWS::SageMaker::Endpoint"
 VOLUME_METRICS = ("Invocations", "InvocationsPerInstance")
