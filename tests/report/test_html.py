@@ -125,7 +125,8 @@ def test_policy_description_and_references_come_from_the_policies_that_ran(ctx: 
         severity=Severity.HIGH,
         references=("Checkov CKV_AWS_98", "https://docs.example/kms"),
     )
-    html = render_html(ReportContext(replace(ctx.result, policies=(info,)), ctx.frameworks))
+    # A result without source errors shows them too (the section is not inside the errors block).
+    html = render_html(ReportContext(replace(ctx.result, policies=(info,), errors=()), ctx.frameworks))
     assert 'id="policy-TST-ENC-001"' in html and 'href="#policy-TST-ENC-001"' in html
     assert "Why this matters &lt;b&gt;bold&lt;/b&gt;, said once by the policy." in html
     assert '<a href="https://docs.example/kms"' in html and "<li>Checkov CKV_AWS_98</li>" in html
