@@ -2,7 +2,8 @@
 
 It serves a seeded estate (``data/vertex_estate.json``: projects → locations →
 endpoints / models / customJobs / trainingPipelines, projects → zones → Workbench
-instances, plus each project's IAM policy) at the paths the ``aiplatform_v1`` and
+instances, plus each project's IAM policy; ``buckets``: name → Cloud Storage bucket JSON with its
+``iamPolicy``, ``acl`` and ``defaultObjectAcl``) at the paths the ``aiplatform_v1`` and
 ``notebooks_v2`` REST transports and the Resource Manager ``getIamPolicy`` call use
 (``/v2/projects/P/locations/-/instances`` lists every zone, as the Notebooks API does), pages lists with ``nextPageToken``, records every
 request, and injects faults (403 / 404 / 429 / 500) on paths that match a glob, so
@@ -44,6 +45,8 @@ ZONAL_COLLECTION = "instances"
 DEFAULT_PAGE_SIZE = 2
 """Small on purpose, so that a seeded estate of a handful of resources already needs pagination."""
 
+_STORAGE = "/storage/v1/b/"
+_BUCKET_CHILDREN = ("iamPolicy", "acl", "defaultObjectAcl")
 _IAM_PATH = re.compile(r"/v[13]/projects/([^/:]+):getIamPolicy")
 _STATUS = {
     400: "INVALID_ARGUMENT",
@@ -114,6 +117,8 @@ class Emulator(BackgroundServer):
         status = self.fault_for(path)
         if status is not None:
             return status, _error(status, f"injected fault for {path}")
+        if path.startswith(_STORAGE):
+            return self._storage(method, path[len(_STORAGE) :])
         iam = _IAM_PATH.fullmatch(path)
         if method == "POST" and iam:
             return self._iam_policy(iam.group(1))
@@ -121,6 +126,23 @@ class Emulator(BackgroundServer):
         if method != "GET":
             return 405, _error(400, f"{method} is not served by the emulator")
         return self._get(parts, query)
+
+    def _storage(self, method: str, rest: str) -> tuple[int, dict[str, Any]]:
+        """Cloud Storage JSON API: a bucket, its IAM policy, ACL and default object ACL (GET only)."""
+        if method != "GET":
+            return 405, _error(400, f"{method} is not served by the emulator")
+        name, _, child = rest.partition("/")
+        bucket = self.estate.get("buckets", {}).get(name)
+        if bucket is None:
+            return 404, _error(404, f"bucket {name} not found")
+        if child == "iam":
+            return 200, {"kind": "storage#policy", "version": 1, **bucket.get("iamPolicy", {"bindings": []})}
+        if child in ("acl", "defaultObjectAcl"):
+            return 200, {"kind": "storage#objectAccessControls", "items": bucket.get(child, [])}
+        if child:
+            return 404, _error(404, "unknown path")
+        body = {k: v for k, v in bucket.items() if k not in _BUCKET_CHILDREN}
+        return 200, {"kind": "storage#bucket", "name": name, "id": name, **body}
 
     def _iam_policy(self, project: str) -> tuple[int, dict[str, Any]]:
         data = self.estate.get("projects", {}).get(project)

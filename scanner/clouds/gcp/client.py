@@ -46,6 +46,7 @@ class ClientFactory:
         self._global: Any = None
         self._iam: Any = None
         self._notebooks: Any = None
+        self._storage: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.retry = _retry(float(options.extra.get("gcp_retry_timeout", 30.0)))
 
@@ -102,6 +103,18 @@ class ClientFactory:
                     **self._options("notebooks.googleapis.com")
                 )
             return self._notebooks
+
+    def storage(self, project: str) -> Any:
+        """A Cloud Storage client for ``project`` (bucket Get calls; the emulator serves the JSON API too)."""
+        with self._lock:
+            if project not in self._storage:
+                from google.cloud import storage
+
+                options = {"api_endpoint": self._endpoint} if self._endpoint else None
+                self._storage[project] = storage.Client(
+                    project=project, credentials=self._credentials, client_options=options
+                )
+            return self._storage[project]
 
     def _options(self, host: str) -> dict[str, Any]:
         return {

@@ -6,7 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner.clouds.artifacts import StorageState, artifact_facts
 from scanner.clouds.gcp import facts_common as fc
+from scanner.clouds.gcp.gcs_facts import gs_buckets
 from scanner.model import Resource, Source
 from scanner.redact import redact_mapping
 
@@ -26,6 +28,15 @@ class LiveContext:
     run_metrics: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     """Metrics logged to Vertex experiment runs, by run context name (what a custom job's
     ``job_spec.experiment_run`` names; a run that could not be read is absent)."""
+
+    buckets: Mapping[str, StorageState | None] | None = field(default=None)
+    """Cloud Storage buckets judged this scan, by name (None: none were read)."""
+
+    def artifacts(self, *values: Any) -> dict[str, Any]:
+        """``artifacts.*`` over the buckets the values name (``gs://`` URIs); none named → no facts."""
+        names = sorted({name for value in values for name in gs_buckets(value)})
+        states = [(self.buckets or {}).get(name) for name in names]
+        return artifact_facts([f"gs://{name}" for name in names], states)
 
     @property
     def source(self) -> Source:

@@ -27,6 +27,8 @@ def endpoint_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts.update(fc.request_logging_facts(item))
     facts.update(deployed_models_facts(deployed, ctx))
     facts["data.sensitivity"] = fc.sensitivity(labels)
+    served = [(ctx.models or {}).get(dm.get("model")) for dm in deployed]
+    facts.update(ctx.artifacts(*(model for model in served if model)))
     return ctx.resource(
         "endpoint",
         TYPES["endpoints"].provider_type,

@@ -87,6 +87,7 @@ def _job_facts(
     facts.update(privacy_facts(inputs))
     facts.update(secret_facts(inputs))
     facts["data.sensitivity"] = fc.sensitivity(labels)
+    facts.update(ctx.artifacts(item))
     return facts
 
 

@@ -17,10 +17,13 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from scanner.clouds.artifacts import StorageState
 from scanner.clouds.base import LiveOptions, PageTokens, Progress, SourceResult
+from scanner.clouds.gcp.buckets import BucketReader
 from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, describe_error, list_all
 from scanner.clouds.gcp.context import LiveContext
 from scanner.clouds.gcp.follow_ups import follow_ups
+from scanner.clouds.gcp.gcs_facts import gs_buckets
 from scanner.clouds.gcp.iam import ProjectRoles
 from scanner.clouds.gcp.lineage import link_models_to_jobs
 from scanner.clouds.gcp.types import LIVE_TYPES, WORKBENCH
@@ -41,6 +44,8 @@ _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], LiveContext], Resource]] = 
     t.name: t.resolve_builder() for t in LIVE_TYPES
 }
 PROGRESS_LABEL = "gcp"
+ARTIFACT_TYPES = ("models", "customJobs", "trainingPipelines")
+"""The types whose ``gs://`` locations (artifacts, job outputs, inputs named in arguments) are judged."""
 
 
 def scan(options: LiveOptions, progress: Progress) -> SourceResult:
@@ -72,13 +77,14 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
         )
 
         extra = follow_ups(clients, fetched, pool, report)
+        buckets = _buckets(clients, fetched, pool)
     fetched.update(extra.views)
 
     roles = ProjectRoles(clients, report)
     resources: list[Resource] = []
     for project, locations in located:
         for location in locations:
-            built = _build(project, location, fetched, roles, report, extra.run_metrics)
+            built = _build(project, location, fetched, roles, report, extra.run_metrics, buckets.get(project))
             resources.extend(link_models_to_jobs(built))
     return SourceResult(resources=tuple(resources), errors=tuple(errors))
 
@@ -107,6 +113,21 @@ def _locations(
     except Exception as exc:  # noqa: BLE001 - one project failing must not stop the others
         report(f"gcp/{project}/global/locations", describe_error(exc))
         return found
+
+
+def _buckets(
+    clients: ClientFactory, fetched: Mapping[tuple[str, str, str], list[dict[str, Any]] | None], pool: Any
+) -> dict[str, dict[str, StorageState | None]]:
+    """Judge every bucket the project's models, jobs and pipelines name (Get calls, once per bucket)."""
+    named: dict[str, set[str]] = {}
+    for (project, _, rtype), items in fetched.items():
+        if rtype in ARTIFACT_TYPES:
+            named.setdefault(project, set()).update(gs_buckets(items or []))
+    return {
+        project: BucketReader(clients.storage(project)).states(names, pool)
+        for project, names in named.items()
+        if names
+    }
 
 
 def _fetch(
@@ -142,6 +163,7 @@ def _build(
     roles: ProjectRoles,
     report: Callable[[str, str], None],
     run_metrics: Mapping[str, Mapping[str, float]],
+    buckets: Mapping[str, StorageState | None] | None = None,
 ) -> list[Resource]:
     models = fetched.get((project, location, "models"))
     stores = fetched.get((project, location, "featureOnlineStores"))
@@ -152,6 +174,7 @@ def _build(
         models=None if models is None else {m["name"]: m for m in models},
         online_stores=None if stores is None else {s["name"]: s for s in stores},
         run_metrics=run_metrics,
+        buckets=buckets,
     )
     built: list[Resource] = []
     for rtype in (t.name for t in LIVE_TYPES):  # feature views after their online stores

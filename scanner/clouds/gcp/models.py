@@ -22,5 +22,6 @@ def model_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts.update(fc.kms_facts(item))
     facts.update(fc.explanation_facts(item.get("explanation_spec")))
     facts["data.sensitivity"] = fc.sensitivity(labels)
+    facts.update(ctx.artifacts(item))
     links = tuple(link for link in (item.get("training_pipeline"), item.get("pipeline_job")) if link)
     return ctx.resource("model", TYPES["models"].provider_type, item, facts, links)

@@ -24,6 +24,7 @@ from scanner.clouds.gcp.tf_notebooks import (
     map_notebooks_runtime,
     map_workbench_instance,
 )
+from scanner.clouds.gcp.terraform_storage import artifact_facts_of
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref, as_bool, block
@@ -59,6 +60,7 @@ def map_endpoint(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
 def map_data_store(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     """Datasets, feature stores, metadata stores, tensorboards, indexes: CMEK via ``encryption_spec``."""
     facts = sf.data_store_facts(DATA_STORE_COLLECTIONS.get(tf.type, ""), tf.attrs)
+    facts.update(artifact_facts_of([tf], index))
     return [_resource(tf, "data_store", facts)]
 
 
