@@ -15,7 +15,8 @@ Estate file shape::
                      "jobs": [...], "computes": [...],
                      "models": [{"name": "...", "versions": [{"name": "1", "properties": {"jobName": ...}}]}]}],
      "roleAssignments": [{"properties": {"scope", "roleDefinitionId", "principalId"}}],
-     "storageAccounts": [<ARM storage account JSON with id>]}
+     "storageAccounts": [<ARM storage account JSON with id, and optionally "blobService": <blob service
+                          properties>, "containers": [...], "diagnosticSettings": [...] of its blob service>]}
 
 Children need only ``name``: their ``id`` and ``type`` are derived from the parent.
 """
@@ -45,6 +46,7 @@ _CHILDREN = {
     "computes": "Microsoft.MachineLearningServices/workspaces/computes",
     "models": "Microsoft.MachineLearningServices/workspaces/models",
 }
+_STORAGE_CHILDREN = ("blobService", "containers", "diagnosticSettings")
 _ERROR_CODES = {
     400: "BadRequest",
     403: "AuthorizationFailed",
@@ -85,7 +87,7 @@ class _Routes:
         for workspace in estate.get("workspaces", []):
             self._add_workspace(workspace)
         for account in estate.get("storageAccounts", []):
-            self.items[account["id"].lower()] = copy.deepcopy(dict(account))
+            self._add_storage_account(account)
         for assignment in estate.get("roleAssignments", []):
             self._add_role_assignment(assignment)
 
@@ -125,6 +127,26 @@ class _Routes:
                         dep.setdefault("id", f"{item['id']}/deployments/{dep['name']}")
                         dep.setdefault("type", f"{type_name}/deployments")
                         self._add(f"{item['id']}/deployments", dep)
+
+    def _add_storage_account(self, raw: Mapping[str, Any]) -> None:
+        """The account, its blob service (versioning, soft delete), containers and blob diagnostic settings."""
+        account = {k: copy.deepcopy(v) for k, v in raw.items() if k not in _STORAGE_CHILDREN}
+        self.items[account["id"].lower()] = account
+        service = f"{account['id']}/blobServices/default"
+        self.items[service.lower()] = {
+            "id": service,
+            "name": "default",
+            "type": "Microsoft.Storage/storageAccounts/blobServices",
+            "properties": copy.deepcopy(raw.get("blobService", {})),
+        }
+        containers = self._collection(f"{service}/containers")
+        for container in raw.get("containers", []):
+            item = copy.deepcopy(dict(container))
+            item.setdefault("id", f"{service}/containers/{item['name']}")
+            containers.append(item)
+        self._collection(f"{service}/providers/Microsoft.Insights/diagnosticSettings").extend(
+            copy.deepcopy(list(raw.get("diagnosticSettings", [])))
+        )
 
     def _add_role_assignment(self, raw: Mapping[str, Any]) -> None:
         assignment = copy.deepcopy(dict(raw))

@@ -18,6 +18,7 @@ from scanner.clouds.base import LiveOptions, PageTokens
 ARM_URL = "https://management.azure.com"
 SUBSCRIPTIONS_API = "2022-12-01"
 STORAGE_API = "2023-01-01"
+DIAGNOSTICS_API = "2021-05-01-preview"
 
 
 class EmulatorAuthPolicy(SansIOHTTPPolicy):
@@ -111,6 +112,40 @@ def list_subscriptions(options: LiveOptions, cred: Any) -> list[str]:
 def storage_account(options: LiveOptions, cred: Any, storage_id: str) -> dict[str, Any]:
     """The ARM JSON of a storage account (for whether a workspace's data store is public)."""
     return arm_get(options, cred, storage_id, STORAGE_API)
+
+
+def storage_state(options: LiveOptions, cred: Any, account: dict[str, Any]) -> Any:
+    """The account judged for ``artifacts.*``: its blob service, containers and blob diagnostic settings
+    (GETs; a part that cannot be read stays unknown)."""
+    from scanner.clouds.azure.storage_facts import live_account_state
+
+    service = f"{account['id']}/blobServices/default"
+
+    def read(path: str, api: str, listing: bool) -> Any:
+        try:
+            return list_arm(options, cred, path, api) if listing else arm_get(options, cred, path, api)
+        except Exception:  # noqa: BLE001 - unreadable: that part of the verdict is unknown
+            return None
+
+    return live_account_state(
+        account,
+        blob_service=read(service, STORAGE_API, False),
+        containers=read(f"{service}/containers", STORAGE_API, True),
+        diagnostics=read(f"{service}/providers/Microsoft.Insights/diagnosticSettings", DIAGNOSTICS_API, True),
+    )
+
+
+def list_arm(options: LiveOptions, cred: Any, path: str, api_version: str) -> list[dict[str, Any]]:
+    """Every item of an ARM list, following ``nextLink``."""
+    found: list[dict[str, Any]] = []
+    page: dict[str, Any] | None = arm_get(options, cred, path, api_version)
+    links = PageTokens(path)
+    while page is not None:
+        found.extend(item for item in page.get("value", []) if isinstance(item, dict))
+        next_link = page.get("nextLink")
+        links.see(next_link)
+        page = arm_get(options, cred, next_link, api_version) if next_link else None
+    return found
 
 
 def list_with_raw(operation: Callable[..., Iterable[Any]], *args: Any) -> list[tuple[Any, dict[str, Any]]]:

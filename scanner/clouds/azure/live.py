@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from scanner.clouds.artifacts import artifact_facts
 from scanner.clouds.azure import client as az
 from scanner.clouds.azure.computes import compute_resources
 from scanner.clouds.azure.endpoints import endpoint_resources
@@ -118,6 +119,8 @@ def _workspace(
     storage = None
     if storage_id:
         storage = attempt("storage account", lambda: az.storage_account(options, cred, storage_id), None)
+    state = az.storage_state(options, cred, storage) if storage else None
+    artifacts = artifact_facts([storage_id], [state]) if storage_id else {}
     try:
         workspace = workspace_resource(model, raw, ctx, storage)
     except Exception as exc:  # noqa: BLE001
@@ -138,4 +141,12 @@ def _workspace(
     resources.extend(models)
     errors.extend(model_errors)
     resources.extend(attempt("jobs", lambda: job_resources(client, ctx, infos), []))
-    return resources, errors
+    return [with_artifacts(r, artifacts) for r in resources], errors
+
+
+def with_artifacts(resource: Resource, artifacts: dict[str, Any]) -> Resource:
+    """The workspace and its training jobs, models and endpoints keep their data in the workspace's default
+    storage account (``workspaceblobstore``): its ``artifacts.*`` facts (computes store nothing of their own)."""
+    if not artifacts or resource.kind not in ("workspace", "training_job", "model", "endpoint"):
+        return resource
+    return replace(resource, facts={**resource.facts, **artifacts})

@@ -22,6 +22,7 @@ from scanner.clouds.azure.tf_common import resource as _resource
 from scanner.clouds.azure.tf_common import storage_public
 from scanner.clouds.azure.tf_datastores import DATASTORE_TYPES, map_datastore, map_synapse_spark
 from scanner.clouds.azure.tf_iam import primary_is_user_assigned
+from scanner.clouds.azure.tf_storage import storage_artifact_facts
 from scanner.clouds.base import TerraformMapper
 from scanner.iac.graph import TfIndex
 from scanner.iac.plan_loader import KNOWN_AFTER_APPLY
@@ -91,6 +92,7 @@ def map_workspace(tf: TfResource, index: TfIndex) -> list[Resource]:
         private_endpoint=_private_endpoint(tf, index),
     )
     facts["storage.public"] = storage_public(tf.attrs.get("storage_account_id"), tf, index)
+    facts.update(storage_artifact_facts(tf.attrs.get("storage_account_id"), tf, index))
     # A workspace's system-assigned identity is its own, not one shared with other workloads.
     identity, keys = _identity(tf, index, False)
     facts.update(identity)

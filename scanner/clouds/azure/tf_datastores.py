@@ -11,6 +11,7 @@ from __future__ import annotations
 from scanner.clouds.azure import arm_facts
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.tf_common import identity, resource
+from scanner.clouds.azure.tf_storage import storage_artifact_facts
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import Unknown, as_bool, is_set
@@ -45,6 +46,8 @@ def credentials_type(tf: TfResource) -> object:
 def map_datastore(tf: TfResource, index: TfIndex) -> list[Resource]:
     """azurerm_machine_learning_datastore_* → data_store (identity-based or a stored key / SAS / secret)."""
     facts = arm_facts.credential_facts(credentials_type(tf))
+    target = tf.attrs.get("storage_container_id") or tf.attrs.get("storage_account_id")
+    facts.update(storage_artifact_facts(target, tf, index))
     workspace = index.resolve(tf.attrs.get("workspace_id"), tf)
     return [resource(tf, "data_store", facts, links=[workspace.address] if workspace else [])]
 
