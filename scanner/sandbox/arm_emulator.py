@@ -12,8 +12,9 @@ Estate file shape::
      "page_size": 2,
      "workspaces": [{<ARM workspace JSON with id>,
                      "onlineEndpoints": [{<endpoint JSON>, "deployments": [<deployment JSON>]}],
-                     "jobs": [...], "computes": [...],
+                     "jobs": [...], "computes": [...], "datastores": [...],
                      "models": [{"name": "...", "versions": [{"name": "1", "properties": {"jobName": ...}}]}]}],
+     "registries": [{<ARM registry JSON with id>}],
      "roleAssignments": [{"properties": {"scope", "roleDefinitionId", "principalId"}}],
      "storageAccounts": [<ARM storage account JSON with id, and optionally "blobService": <blob service
                           properties>, "containers": [...], "diagnosticSettings": [...] of its blob service>]}
@@ -45,6 +46,7 @@ _CHILDREN = {
     "jobs": "Microsoft.MachineLearningServices/workspaces/jobs",
     "computes": "Microsoft.MachineLearningServices/workspaces/computes",
     "models": "Microsoft.MachineLearningServices/workspaces/models",
+    "datastores": "Microsoft.MachineLearningServices/workspaces/datastores",
 }
 _STORAGE_CHILDREN = ("blobService", "containers", "diagnosticSettings")
 _ERROR_CODES = {
@@ -81,11 +83,16 @@ class _Routes:
         ]
         for sub in self.subscriptions:  # every known subscription answers its lists, if only with []
             self._collection(f"/subscriptions/{sub['subscriptionId']}{_PROVIDER}/workspaces")
+            self._collection(f"/subscriptions/{sub['subscriptionId']}{_PROVIDER}/registries")
             self._collection(
                 f"/subscriptions/{sub['subscriptionId']}/providers/Microsoft.Authorization/roleAssignments"
             )
         for workspace in estate.get("workspaces", []):
             self._add_workspace(workspace)
+        for registry in estate.get("registries", []):
+            item = copy.deepcopy(dict(registry))
+            item.setdefault("type", "Microsoft.MachineLearningServices/registries")
+            self._add(f"/subscriptions/{item['id'].split('/')[2]}{_PROVIDER}/registries", item)
         for account in estate.get("storageAccounts", []):
             self._add_storage_account(account)
         for assignment in estate.get("roleAssignments", []):

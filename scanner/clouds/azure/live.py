@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from scanner.clouds.artifacts import artifact_facts
 from scanner.clouds.azure import client as az
 from scanner.clouds.azure.computes import compute_resources
+from scanner.clouds.azure.datastores import datastore_resources, registry_resources
 from scanner.clouds.azure.endpoints import endpoint_resources
 from scanner.clouds.azure.facts_common import Grant
 from scanner.clouds.azure.iam import subscription_grants
@@ -49,6 +50,14 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
         for subscription, found, grants, sub_errors in listed:
             errors.extend(sub_errors)
             tasks.extend((subscription, model, raw, grants) for model, raw in found)
+            if sub_errors and not found and grants is None:
+                continue  # the subscription could not be read at all: one error says so
+            try:
+                resources.extend(registry_resources(options, cred, subscription, grants, source))
+            except Exception as exc:  # noqa: BLE001 - one listing failing must not stop the scan
+                errors.append(
+                    ScanError(f"azure/{subscription}", f"listing registries: {az.describe_error(exc)}")
+                )
         progress.add(_LABEL, len(tasks))
         futures = [pool.submit(_workspace, options, cred, source, *task) for task in tasks]
         for future in futures:
@@ -141,6 +150,8 @@ def _workspace(
     resources.extend(models)
     errors.extend(model_errors)
     resources.extend(attempt("jobs", lambda: job_resources(client, ctx, infos), []))
+    own = (storage_id, state) if storage_id else None
+    resources.extend(attempt("datastores", lambda: datastore_resources(options, cred, ctx, own), []))
     return [with_artifacts(r, artifacts) for r in resources], errors
 
 
