@@ -1,6 +1,7 @@
 """Live Azure ML datastores (per workspace) and registries (per subscription) → Resources.
 
-Both are read as ARM JSON (api 2023-04-01, GETs through the management pipeline) and judged by the builders
+Both are listed through azure-mgmt-machinelearningservices (api 2023-04-01; never ``list_secrets``), the
+raw ARM JSON of each item judged by the builders
 the azapi Terraform face runs over the same JSON bodies (:mod:`arm_facts`): a datastore's credential type
 (identity-based, or an account key / SAS / secret stored for every workspace user), a registry's public
 network access, private endpoints and CMK.
@@ -15,15 +16,14 @@ from scanner.clouds.artifacts import StorageState, artifact_facts
 from scanner.clouds.azure import arm_facts
 from scanner.clouds.azure import client as az
 from scanner.clouds.azure import facts_common as fc
+from scanner.clouds.azure.types import TYPES
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource, Source
 from scanner.redact import redact_mapping
 
-ML_API = "2023-04-01"
-
 
 def datastore_resources(
-    options: Any, cred: Any, ctx: WorkspaceContext, storage: tuple[str, StorageState | None] | None = None
+    client: Any, ctx: WorkspaceContext, storage: tuple[str, StorageState | None] | None = None
 ) -> list[Resource]:
     """Every datastore of the workspace (raises on a failed listing: the caller reports it).
 
@@ -31,7 +31,7 @@ def datastore_resources(
     (``accountName``) carries its ``artifacts.*``; one on another account names it, unknown.
     """
     resources = []
-    for item in az.list_arm(options, cred, f"{ctx.id}/datastores", ML_API):
+    for _, item in az.list_with_raw(client.datastores.list, ctx.resource_group, ctx.name):
         facts = {**arm_facts.datastore_facts(item), "data.sensitivity": fc.sensitivity(ctx.tags)}
         account = (item.get("properties") or {}).get("accountName")
         if isinstance(account, str) and account:
@@ -42,7 +42,7 @@ def datastore_resources(
         resources.append(
             ctx.resource(
                 "data_store",
-                "workspaces/datastores",
+                TYPES["datastores"].provider_type,
                 id=str(item.get("id") or f"{ctx.id}/datastores/{item.get('name')}"),
                 name=str(item.get("name") or ""),
                 facts=facts,
@@ -55,12 +55,11 @@ def datastore_resources(
 
 
 def registry_resources(
-    options: Any, cred: Any, subscription: str, grants: Sequence[fc.Grant] | None, source: Source
+    client: Any, subscription: str, grants: Sequence[fc.Grant] | None, source: Source
 ) -> list[Resource]:
     """Every Azure ML registry of the subscription (raises on a failed listing)."""
-    path = f"/subscriptions/{subscription}/providers/Microsoft.MachineLearningServices/registries"
     resources = []
-    for item in az.list_arm(options, cred, path, ML_API):
+    for _, item in az.list_with_raw(client.registries.list_by_subscription):
         identity = item.get("identity") if isinstance(item.get("identity"), Mapping) else {}
         principals = [identity.get("principalId")] + [
             uai.get("principalId") for uai in (identity.get("userAssignedIdentities") or {}).values()
@@ -86,7 +85,7 @@ def registry_resources(
                 region=item.get("location"),
                 tags=tags,
                 raw=redact_mapping(item),
-                resource_type="Microsoft.MachineLearningServices/registries",
+                resource_type=TYPES["registries"].provider_type,
             )
         )
     return resources

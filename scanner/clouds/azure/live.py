@@ -53,7 +53,8 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
             if sub_errors and not found and grants is None:
                 continue  # the subscription could not be read at all: one error says so
             try:
-                resources.extend(registry_resources(options, cred, subscription, grants, source))
+                ml = az.ml_client(options, cred, subscription)
+                resources.extend(registry_resources(ml, subscription, grants, source))
             except Exception as exc:  # noqa: BLE001 - one listing failing must not stop the scan
                 errors.append(
                     ScanError(f"azure/{subscription}", f"listing registries: {az.describe_error(exc)}")
@@ -151,7 +152,7 @@ def _workspace(
     errors.extend(model_errors)
     resources.extend(attempt("jobs", lambda: job_resources(client, ctx, infos), []))
     own = (storage_id, state) if storage_id else None
-    resources.extend(attempt("datastores", lambda: datastore_resources(options, cred, ctx, own), []))
+    resources.extend(attempt("datastores", lambda: datastore_resources(client, ctx, own), []))
     return [with_artifacts(r, artifacts) for r in resources], errors
 
 

@@ -29,6 +29,14 @@ LIVE_TYPES: tuple[LiveType, ...] = (
         "models", "model", f"{_PREFIX}workspaces/models/versions", _ML, "", "model_versions.get", "scanner.clouds.azure.models:model_resources",
     ),
     LiveType(
+        "datastores", "data_store", f"{_PREFIX}workspaces/datastores", _ML, "datastores.list", None,
+        "scanner.clouds.azure.datastores:datastore_resources",
+    ),
+    LiveType(
+        "registries", "workspace", f"{_PREFIX}registries", _ML, "registries.list_by_subscription", None,
+        "scanner.clouds.azure.datastores:registry_resources",
+    ),
+    LiveType(
         "jobs", "training_job", f"{_PREFIX}workspaces/jobs/*", _ML, "jobs.list", None,
         "scanner.clouds.azure.jobs:job_resources",
     ),
