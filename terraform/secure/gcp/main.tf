@@ -162,13 +162,32 @@ resource "google_vertex_ai_tensorboard" "training" {
   }
 }
 
+# The embeddings behind the index (derived from the notes): private, customer-key encrypted, versioned, logged.
+resource "google_storage_bucket" "embeddings" {
+  name                        = "${var.project_id}-embeddings"
+  location                    = var.region
+  labels                      = local.labels
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+
+  encryption {
+    default_kms_key_name = google_kms_crypto_key.vertex.id
+  }
+  versioning {
+    enabled = true
+  }
+  logging {
+    log_bucket = "${var.project_id}-access-logs"
+  }
+}
+
 resource "google_vertex_ai_index" "notes" {
   display_name = "clinical-notes"
   region       = var.region
   labels       = local.labels
 
   metadata {
-    contents_delta_uri = "gs://${var.project_id}-embeddings/notes"
+    contents_delta_uri = "gs://${google_storage_bucket.embeddings.name}/notes"
     config {
       dimensions = 768
       algorithm_config {
