@@ -18,6 +18,7 @@ from scanner.clouds.gcp.gcs_facts import DEFAULT_SOFT_DELETE_SECONDS, bucket_sta
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref, Unknown, as_bool, as_str, block, is_set
+from scanner.tristate import any_of
 
 _BUCKET = "google_storage_bucket"
 _IAM = (
@@ -74,7 +75,7 @@ def _iam_public(bucket: TfResource, index: TfIndex) -> bool | None:
             else [binding.attrs.get("member")]
         )
         verdicts.append(_known_members(members))
-    return True if True in verdicts else (None if None in verdicts else False)
+    return any_of(verdicts)
 
 
 def _known_members(members: Any) -> bool | None:
@@ -116,7 +117,7 @@ def _acl_public(bucket: TfResource, index: TfIndex) -> bool | None:
             )
         elif entries is not None:
             verdicts.append(None)
-    return True if True in verdicts else (None if None in verdicts else False)
+    return any_of(verdicts)
 
 
 def _setting(attrs: Mapping[str, Any], name: str, key: str) -> Any:
