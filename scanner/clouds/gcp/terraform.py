@@ -18,13 +18,13 @@ from typing import Any
 from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp import store_facts as sf
-from scanner.clouds.gcp.terraform_storage import artifact_facts_of
 from scanner.clouds.gcp.tf_colab import map_runtime, map_runtime_template
 from scanner.clouds.gcp.tf_notebooks import (
     map_notebooks_instance,
     map_notebooks_runtime,
     map_workbench_instance,
 )
+from scanner.clouds.gcp.tf_storage import artifact_facts_of
 from scanner.iac.graph import TfIndex
 from scanner.iac.types import TfResource
 from scanner.iac.values import Ref, as_bool, block
