@@ -8,12 +8,14 @@ from pathlib import Path
 import click
 
 from scanner.cli.policy_options import collect_policies, policy_options
+from scanner.cli.terraform_options import TerraformCommand, collect_variables, terraform_variable_options
 from scanner.model import InputError
 
 
-@click.command()
+@click.command(cls=TerraformCommand)
 @click.argument("paths", nargs=-1, type=click.Path())
 @policy_options
+@terraform_variable_options
 @click.option("--diff", "mode", flag_value="diff", default=True, help="Print a unified diff (default).")
 @click.option("--write", "mode", flag_value="write", help="Edit the .tf files in place.")
 @click.option(
@@ -57,6 +59,7 @@ def fix(
     from scanner.fix.terraform import plan_fixes
     from scanner.pipeline import run_scan
 
+    variables = collect_variables(kwargs)
     if results is not None:
         if paths:
             raise click.UsageError("give Terraform paths or --from RESULTS.json, not both")
@@ -67,7 +70,7 @@ def fix(
     if missing:
         raise InputError(", ".join(missing), "no such file or directory")
     policy_set, parameters = collect_policies(kwargs)
-    source = terraform_source(paths)
+    source = terraform_source(paths, variables)
     result = run_scan([source], policy_set, parameters=parameters, targets=paths)
     plan = plan_fixes(result, policy_set, allow_replace=allow_replace)
     for error in result.errors:

@@ -17,11 +17,13 @@ from pathlib import Path
 
 
 def targets_for(files: Sequence[str]) -> list[str]:
-    """Unique scan targets, in order: the directory of each .tf file, plan JSON files as given."""
+    """Unique scan targets, in order: the directory of each .tf / .tf.json / tfvars file, plan JSON files as given."""
     targets: dict[str, None] = {}
     for name in files:
         path = Path(name)
-        if path.suffix == ".tf":
+        if path.name.endswith(
+            (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+        ):  # a module's file: its directory
             targets[str(path.parent) if str(path.parent) else "."] = None
         elif path.suffix == ".json":
             targets[str(path)] = None
@@ -33,7 +35,11 @@ def split_arguments(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     options: list[str] = []
     files: list[str] = []
     for arg in argv:
-        if not arg.startswith("-") and Path(arg).suffix in (".tf", ".json") and Path(arg).is_file():
+        if (
+            not arg.startswith("-")
+            and Path(arg).suffix in (".tf", ".json", ".tfvars")
+            and Path(arg).is_file()
+        ):
             files.append(arg)
         else:
             options.append(arg)

@@ -24,16 +24,20 @@ from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.clouds.paths import Rebase, display_root
 from scanner.clouds.recent import keep_recent_jobs
 from scanner.iac.graph import TfIndex
-from scanner.iac.loader import load_paths
+from scanner.iac.loader import is_terraform_file, load_paths
+from scanner.iac.variables import VariableSource
 from scanner.model import Resource, ScanError
 
 
-def terraform_source(paths: Sequence[str | Path]) -> SourceResult:
-    """All normalized resources found in the given Terraform paths, plus load and mapping errors."""
+def terraform_source(paths: Sequence[str | Path], variables: Sequence[VariableSource] = ()) -> SourceResult:
+    """All normalized resources found in the given Terraform paths, plus load and mapping errors.
+
+    ``variables``: ``--var-file`` / ``--var`` values for the root modules (:mod:`scanner.iac.variables`).
+    """
     given = [Path(p) for p in paths]
     rebase = Rebase(display_root(given))
-    lone_files = {p.resolve() for p in given if p.suffix == ".tf" and p.is_file()}
-    load = load_paths([p.resolve() if p.exists() else p for p in given])
+    lone_files = {p.resolve() for p in given if is_terraform_file(p.name) and p.is_file()}
+    load = load_paths([p.resolve() if p.exists() else p for p in given], variables)
     mappers = terraform_mappers()
     resources: list[Resource] = []
     errors = [rebase.error(e) for e in load.errors]

@@ -152,6 +152,10 @@ def _fix_one(
         return FixOutcome(
             **base, status=NO_FIX, detail="not declared in a .tf file (plans and live: use --from)"
         )
+    if resource.source.file.endswith(".json"):
+        return FixOutcome(
+            **base, status=NO_FIX, detail="declared in Terraform JSON syntax (.tf.json): fix its generator"
+        )
     entry = terraform_fix_for(policy, resource.resource_type)
     if entry is None:
         reason = manual_reason(policy) or f"no fix entry for {resource.resource_type}"

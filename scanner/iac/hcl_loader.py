@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from scanner.iac.expressions import Pending, Scope, evaluate, references_in
-from scanner.iac.hcl_syntax import Attribute, Block, HclDocument, parse_hcl
+from scanner.iac.expressions import Pending, Provided, Scope, evaluate, references_in
+from scanner.iac.hcl_syntax import Attribute, Block, HclDocument, node_text, parse_hcl
+from scanner.iac.json_syntax import is_json_syntax, parse_json_syntax
 from scanner.iac.types import AttributeOrigin, TfResource
 from scanner.iac.values import Unknown
+from scanner.iac.variables import VariableSource, VarValue, typed_value
 from scanner.jsondoc import InputFileError, read_input_bytes
 from scanner.model import ScanError, Source, Suppression
 
@@ -35,14 +37,14 @@ MAX_TF_BYTES = 64 << 20
 
 
 def parse_file(path: Path) -> HclDocument:
-    """Parse one HCL file; raises :class:`HclError` with line, column and reason on bad syntax, and
+    """Parse one HCL file (or Terraform JSON syntax, ``*.tf.json`` / ``*.tfvars.json``); raises :class:`HclError` with line, column and reason on bad syntax, and
     :class:`UnreadableFile` for a file that cannot be read (permissions, a FIFO or a directory named
     ``*.tf``, a dangling symlink or a symlink loop, too large)."""
     try:
         source = read_input_bytes(path, MAX_TF_BYTES)
     except InputFileError as exc:
         raise UnreadableFile(path, exc.reason) from exc
-    document = parse_hcl(path, source)
+    document = parse_json_syntax(path, source) if is_json_syntax(path) else parse_hcl(path, source)
     if document.problem is not None:
         problem = document.problem
         raise HclError(path, problem.line, problem.reason, problem.column)
@@ -61,7 +63,8 @@ class HclError(Exception):
         where = str(self.path)
         if self.line:
             where += f":{self.line}" + (f":{self.column}" if self.column else "")
-        return ScanError(where=where, reason=f"invalid HCL: {self.reason}")
+        syntax = "Terraform JSON" if is_json_syntax(self.path) else "HCL"
+        return ScanError(where=where, reason=f"invalid {syntax}: {self.reason}")
 
 
 class UnreadableFile(HclError):
@@ -99,7 +102,7 @@ class ParseCache:
 
 def load_module(
     files: Sequence[Path],
-    tfvars: Sequence[Path] = (),
+    tfvars: Sequence[VariableSource] = (),
     parse: Parse = parse_file,
     *,
     inputs: Mapping[str, Any] | None = None,
@@ -148,15 +151,19 @@ def parse_files(files: Sequence[Path], parse: Parse, errors: list[ScanError]) ->
 
 def module_scope(
     parsed: Iterable[HclDocument],
-    tfvars: Sequence[Path],
+    tfvars: Sequence[VariableSource],
     errors: list[ScanError],
     parse: Parse = parse_file,
     inputs: Mapping[str, Any] | None = None,
 ) -> Scope:
-    """Variables (defaults, then tfvars, then a caller's inputs) and locals of one module."""
+    """Variables (defaults, then tfvars files and ``--var`` values in order, then a caller's inputs) and
+    locals of one module."""
     scope = Scope(errors=errors)
+    declared_types: dict[str, str] = {}
     for document in parsed:
         for block in document.body.blocks:
+            if block.type == "variable" and block.labels and "type" in block.attributes:
+                declared_types[block.labels[0]] = _type_text(document, block.attributes["type"], scope)
             if block.type == "variable" and block.labels and "default" in block.attributes:
                 scope.variables[block.labels[0]] = _pending(
                     document, block.attributes["default"], "default at"
@@ -166,6 +173,10 @@ def module_scope(
                     {name: _pending(document, a, "local at") for name, a in block.attributes.items()}
                 )
     for path in tfvars:
+        if isinstance(path, VarValue):
+            value = typed_value(path, declared_types.get(path.name), errors)
+            scope.variables[path.name] = Provided(value, path.label)
+            continue
         try:
             document = parse(path)
         except HclError as exc:
@@ -176,6 +187,12 @@ def module_scope(
         )
     scope.variables.update(inputs or {})
     return scope
+
+
+def _type_text(document: HclDocument, attribute: Attribute, scope: Scope) -> str:
+    """A variable's type constraint as text (``list(string)``): a string in JSON syntax, an expression in HCL."""
+    value = evaluate(attribute.node, document.source, scope)
+    return value if isinstance(value, str) else node_text(attribute.node, document.source)
 
 
 def _pending(document: HclDocument, attribute: Attribute, label: str) -> Pending:
@@ -260,7 +277,9 @@ def materialize(
         if origins is not None:
             origins[key] = AttributeOrigin(nested.span)
         body = materialize(nested, source, scope, origins, key + ".")
-        if isinstance(existing, list):
+        if nested.json_object:  # JSON syntax: a block or a map, read as one mapping (values.block reads both)
+            attrs[nested.type] = body
+        elif isinstance(existing, list):
             existing.append(body)
         else:
             attrs[nested.type] = [body]

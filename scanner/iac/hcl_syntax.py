@@ -78,6 +78,9 @@ class Block:
     """Nested blocks in source order."""
     comments: tuple[str, ...] = ()
     """Text of every comment inside the block (nested blocks included), markers kept."""
+    json_object: bool = False
+    """Terraform JSON syntax: one JSON object that may be a nested block or a map (``tags``); without
+    provider schemas it is materialized as one mapping (see :mod:`scanner.iac.json_syntax`)."""
 
     def blocks_of(self, block_type: str) -> Iterator[Block]:
         """The nested blocks of one type, in order."""

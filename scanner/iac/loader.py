@@ -1,8 +1,9 @@
 """Entry point of the Terraform input: turn the paths a user gave into TfResources, grouped by module.
 
-A directory is searched recursively; every directory holding .tf files is one module
-(its own variables, locals and names). A .tf file alone is a module of one file. A
-.json file is a ``terraform show -json`` plan. Bad files become errors; the rest loads.
+A directory is searched recursively; every directory holding .tf (or .tf.json, Terraform's
+JSON syntax) files is one module (its own variables, locals and names). A .tf file alone is a
+module of one file. Any other .json file is a ``terraform show -json`` plan. Bad files become
+errors; the rest loads.
 
 A plan and the .tf files it was made from describe the same resources, so a walked directory
 never yields both: its plan files are read only when the tree holds no .tf file at all (a
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from scanner.iac.hcl_loader import Parse, ParseCache, load_module
 from scanner.iac.modules import called_directories, load_tree
 from scanner.iac.plan_loader import load_plan
 from scanner.iac.types import TfResource
+from scanner.iac.variables import VariableSource
 from scanner.jsondoc import input_file_problem
 from scanner.model import ScanError
 
@@ -49,8 +51,12 @@ class IacLoad:
         return tuple(r for m in self.modules for r in m.resources)
 
 
-def load_paths(paths: Sequence[str | Path]) -> IacLoad:
-    """Load .tf directories, .tf files and plan JSON files; never raises for bad input."""
+def load_paths(paths: Sequence[str | Path], variables: Sequence[VariableSource] = ()) -> IacLoad:
+    """Load .tf directories, .tf files and plan JSON files; never raises for bad input.
+
+    ``variables`` (``--var-file`` / ``--var``, in command-line order) apply to every root module
+    after its automatic tfvars files (:mod:`scanner.iac.variables`).
+    """
     errors: list[ScanError] = []
     work: list[tuple[str, Path, list[Path]]] = []  # (kind, path, module files)
     for given in paths:
@@ -64,29 +70,38 @@ def load_paths(paths: Sequence[str | Path]) -> IacLoad:
                 work += [
                     ("plan", plan, []) for plan in sorted(p for p in json_files if _is_candidate_plan(p))
                 ]
-        elif path.suffix == ".tf":
+        elif is_terraform_file(path.name):
             work.append(("file", path, [path]))
         elif path.suffix == ".json":
             work.append(("plan", path, []))
         else:
             errors.append(ScanError(where=str(path), reason="not a .tf file, directory or plan .json"))
     parse = ParseCache()
-    called = _called_from_roots(work, parse, errors)
+
+    def tfvars(directory: Path) -> list[VariableSource]:
+        return [*_tfvars(directory), *variables]
+
+    called = _called_from_roots(work, parse, tfvars)
     modules: list[ModuleLoad] = []
     for kind, path, files in work:
         if kind == "dir" and path.resolve() in called:
             continue  # loaded as module.<name> of its caller, with the caller's inputs
         if kind == "dir":
-            _load_directory(modules, errors, path, files, parse)
+            _load_directory(modules, errors, path, files, parse, tfvars(path))
         elif kind == "file":
-            _add(modules, errors, str(path), *load_module(files, (), parse))
+            _add(modules, errors, str(path), *load_module(files, variables, parse))
         else:
             planned, plan_errors = load_plan(path)
-            _add(modules, errors, str(path), declared_beside(path, planned, parse), plan_errors)
+            _add(modules, errors, str(path), declared_beside(path, planned, parse, tfvars), plan_errors)
     return IacLoad(tuple(modules), tuple(errors))
 
 
-def declared_beside(plan: Path, resources: Sequence[TfResource], parse: Parse) -> list[TfResource]:
+def declared_beside(
+    plan: Path,
+    resources: Sequence[TfResource],
+    parse: Parse,
+    tfvars: Callable[[Path], Sequence[VariableSource]] | None = None,
+) -> list[TfResource]:
     """Plan resources with the .tf file and line that declare them, when the plan's sources sit beside it.
 
     A plan carries no line numbers, so a plan-based CI job could not annotate the pull request;
@@ -97,7 +112,8 @@ def declared_beside(plan: Path, resources: Sequence[TfResource], parse: Parse) -
     files = _tf_files(plan.parent)
     if not files:
         return list(resources)
-    declared, _ = load_tree(plan.parent, files, _tfvars(plan.parent), parse, _tf_files)
+    variables = tfvars(plan.parent) if tfvars is not None else _tfvars(plan.parent)
+    declared, _ = load_tree(plan.parent, files, variables, parse, _tf_files)
     lines = {_unindexed(r.address): r.source for r in declared if r.source.file and r.source.line}
     placed = []
     for resource in resources:
@@ -114,7 +130,9 @@ def _unindexed(address: str) -> str:
 
 
 def _called_from_roots(
-    work: list[tuple[str, Path, list[Path]]], parse: Parse, errors: list[ScanError]
+    work: list[tuple[str, Path, list[Path]]],
+    parse: Parse,
+    tfvars: Callable[[Path], Sequence[VariableSource]],
 ) -> set[Path]:
     """Scanned directories that another scanned directory instantiates as a child module.
 
@@ -123,7 +141,7 @@ def _called_from_roots(
     """
     directories = {path.resolve(): (path, files) for kind, path, files in work if kind == "dir"}
     calls = {
-        key: called_directories(path, files, _tfvars(path), parse) & directories.keys()
+        key: called_directories(path, files, tfvars(path), parse) & directories.keys()
         for key, (path, files) in directories.items()
     }
     called_by_someone = {child for children in calls.values() for child in children}
@@ -143,10 +161,10 @@ def _load_directory(
     directory: Path,
     files: list[Path],
     parse: Parse,
+    tfvars: Sequence[VariableSource],
 ) -> None:
     """One module per directory; if it declares an address twice (Terraform would refuse it, as in
     collections of unrelated examples), each file is loaded as a module of its own instead."""
-    tfvars = _tfvars(directory)
     resources, new_errors = load_tree(directory, files, tfvars, parse, _tf_files)
     addresses = [r.address for r in resources]
     if len(files) > 1 and len(addresses) != len(set(addresses)):
@@ -174,8 +192,13 @@ def _skipped(directories: tuple[str, ...]) -> bool:
     )
 
 
+def is_terraform_file(name: str) -> bool:
+    """A configuration file Terraform reads: ``*.tf``, or ``*.tf.json`` (JSON syntax)."""
+    return name.endswith((".tf", ".tf.json"))
+
+
 def _tf_files(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.tf"))
+    return sorted([*directory.glob("*.tf"), *directory.glob("*.tf.json")])
 
 
 def _module_dirs(tf_files: list[Path]) -> list[tuple[Path, list[Path]]]:
@@ -214,14 +237,18 @@ def _walk(root: Path, errors: list[ScanError]) -> tuple[list[Path], list[Path]]:
                 reason = f"links to {os.path.realpath(path)}, already scanned; not scanned twice"
                 errors.append(ScanError(where=str(path), reason=reason))
                 continue
-            if name.endswith(".tf"):
+            if is_terraform_file(name):
                 errors.append(
                     ScanError(where=str(path), reason="is a directory named *.tf, not a Terraform file")
                 )
             kept.append(name)
         subdirs[:] = kept
-        tf_files += [Path(directory) / name for name in files if name.endswith(".tf")]
-        json_files += [Path(directory) / name for name in files if name.endswith(".json")]
+        tf_files += [Path(directory) / name for name in files if is_terraform_file(name)]
+        json_files += [
+            Path(directory) / name
+            for name in files
+            if name.endswith(".json") and not name.endswith((".tf.json", ".tfvars.json"))
+        ]
     return tf_files, json_files
 
 
@@ -232,10 +259,12 @@ def _is_ancestor(path: Path) -> bool:
 
 
 def _tfvars(directory: Path) -> list[Path]:
-    """terraform.tfvars and *.auto.tfvars: anything of that name (a FIFO or a directory is reported when read)."""
-    automatic = directory / "terraform.tfvars"
-    found = [automatic] if automatic.exists() or automatic.is_symlink() else []
-    return found + sorted(directory.glob("*.auto.tfvars"))
+    """The variable files Terraform reads by itself, in its order: terraform.tfvars, terraform.tfvars.json,
+    then *.auto.tfvars and *.auto.tfvars.json by file name (a FIFO or a directory is reported when read)."""
+    named = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
+    found = [path for path in named if path.exists() or path.is_symlink()]
+    automatic = [*directory.glob("*.auto.tfvars"), *directory.glob("*.auto.tfvars.json")]
+    return found + sorted(automatic, key=lambda path: path.name)
 
 
 def _is_candidate_plan(path: Path) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from scanner.iac.expressions import Provided, Scope, evaluate
 from scanner.iac.hcl_loader import HclDocument, Parse, module_resources, module_scope, parse_files
 from scanner.iac.types import TfResource
+from scanner.iac.variables import VariableSource
 from scanner.model import ScanError
 
 MAX_DEPTH = 8
@@ -60,7 +61,7 @@ def local_calls(parsed: Iterable[HclDocument], scope: Scope, base: Path) -> list
 
 
 def called_directories(
-    directory: Path, files: Sequence[Path], tfvars: Sequence[Path], parse: Parse
+    directory: Path, files: Sequence[Path], tfvars: Sequence[VariableSource], parse: Parse
 ) -> set[Path]:
     """The local module directories a module calls (directly), resolved."""
     errors: list[ScanError] = []
@@ -72,7 +73,7 @@ def called_directories(
 def load_tree(
     directory: Path,
     files: Sequence[Path],
-    tfvars: Sequence[Path],
+    tfvars: Sequence[VariableSource],
     parse: Parse,
     files_of: Callable[[Path], list[Path]],
     *,
