@@ -53,15 +53,39 @@ def credential(options: LiveOptions) -> Any:
 
 
 def client_kwargs(options: LiveOptions) -> dict[str, Any]:
-    """Keyword arguments shared by every management client of this scan."""
-    kwargs: dict[str, Any] = {"connection_timeout": 10, "read_timeout": 60}  # every request has a timeout
+    """Keyword arguments shared by every management client of this scan.
+
+    Every request has a timeout; throttling (429) and 5xx answers are retried with bounded
+    exponential backoff, honouring ``Retry-After`` up to :data:`~scanner.clouds.retry_after.MAX_RETRY_AFTER`
+    (against an emulator, no retries unless ``azure_retry_total`` asks for them).
+    """
+    extra = options.extra or {}
+    kwargs: dict[str, Any] = {
+        "connection_timeout": float(extra.get("azure_connection_timeout", 10)),
+        "read_timeout": float(extra.get("azure_read_timeout", 60)),
+    }
+    total = int(extra.get("azure_retry_total", 0 if options.azure_endpoint else 4))
+    kwargs["retry_policy"] = bounded_retry_policy(total)
     if options.azure_endpoint:
         kwargs["base_url"] = options.azure_endpoint.rstrip("/")
         kwargs["authentication_policy"] = EmulatorAuthPolicy()
-        kwargs["retry_total"] = int(options.extra.get("azure_retry_total", 0))
-    elif "azure_retry_total" in options.extra:
-        kwargs["retry_total"] = int(options.extra["azure_retry_total"])
     return kwargs
+
+
+def bounded_retry_policy(total: int) -> Any:
+    """azure-core's RetryPolicy with every wait (its backoff, or the server's Retry-After) capped."""
+    from azure.core.pipeline.policies import RetryPolicy
+
+    from scanner.clouds.retry_after import MAX_RETRY_AFTER
+
+    class BoundedRetryPolicy(RetryPolicy):
+        """Retry-After honoured, but never longer than MAX_RETRY_AFTER seconds per wait."""
+
+        def get_retry_after(self, response: Any) -> float | None:
+            value = super().get_retry_after(response)
+            return None if value is None else min(max(float(value), 0.0), MAX_RETRY_AFTER)
+
+    return BoundedRetryPolicy(retry_total=total, retry_backoff_max=MAX_RETRY_AFTER, timeout=300)
 
 
 def ml_client(options: LiveOptions, cred: Any, subscription_id: str) -> Any:

@@ -146,7 +146,16 @@ def _retry(timeout: float) -> Any:
         initial=0.5,
         maximum=8.0,
         timeout=timeout,
+        on_error=_honour_retry_after,
     )
+
+
+def _honour_retry_after(exc: Exception) -> None:
+    """Before the backoff, wait what a 429/503 answer's Retry-After asks (bounded; the REST transport
+    keeps the HTTP response on the exception)."""
+    from scanner.clouds.retry_after import wait_retry_after
+
+    wait_retry_after(getattr(getattr(exc, "response", None), "headers", None))
 
 
 def to_dict(message: Any) -> dict[str, Any]:
@@ -181,7 +190,11 @@ def _items(page: Any) -> Any:
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line for a failed call: HTTP/gRPC code and the first line of the message."""
+    """One line for a failed call: HTTP/gRPC code and the first line of the message (for retries given
+    up, the last answer too: ``RetryError: Timeout of 30.0s exceeded; last: 429 ...``)."""
+    cause = getattr(exc, "cause", None)
+    if type(exc).__name__ == "RetryError" and isinstance(cause, BaseException):
+        return f"gave up retrying ({str(getattr(exc, 'message', exc)).strip()}); last answer {describe_error(cause)}"
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     first_line = str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
     code = getattr(exc, "code", None)
