@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -57,6 +58,9 @@ class FaultProxy:
         self.applied: list[tuple[Fault, str]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.handle_error = lambda request, address: (
+            None
+        )  # a client that gave up (timeout) is expected
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
@@ -95,8 +99,7 @@ class FaultProxy:
             def _any(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                target = self.headers.get("X-Amz-Target", "")
-                key = f"{self.command} {self.path} {target}"
+                key = request_key(self.command, self.path, self.headers, body)
                 fault = proxy.fault_for(key)
                 if fault is not None and fault.kind == "stall":
                     time.sleep(fault.seconds)
@@ -159,6 +162,17 @@ class FaultProxy:
             return response.status, dict(response.getheaders()), response.read()
         finally:
             connection.close()
+
+
+def request_key(method: str, path: str, headers: Any, body: bytes) -> str:
+    """What faults match: ``METHOD /path?query TARGET region=R`` (TARGET: X-Amz-Target, or the query
+    protocol's Action; R: the SigV4 credential scope's region)."""
+    target = headers.get("X-Amz-Target", "")
+    if not target and body[:7] == b"Action=":
+        target = body.split(b"&", 1)[0][7:].decode("ascii", "replace")
+    scope = re.search(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/", headers.get("Authorization", ""))
+    region = f" region={scope.group(1)} service={scope.group(2)}" if scope else ""
+    return f"{method} {path} {target}{region}"
 
 
 def _strip_repeat(path: str, body: bytes) -> tuple[str, bytes]:

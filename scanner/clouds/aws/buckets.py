@@ -16,6 +16,7 @@ from scanner.clouds.artifacts import StorageState, artifact_facts
 from scanner.clouds.aws import s3_facts
 from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.facts_common import KeyJudge
+from scanner.clouds.aws.problems import Problems
 
 _S3_URI = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/|$)")
 _NOT_CONFIGURED = {
@@ -50,8 +51,14 @@ class BucketInspector:
     """Reads and judges buckets for one account (thread-safe; each bucket and the account block once)."""
 
     def __init__(
-        self, s3: Callable[[], Any], s3control: Callable[[], Any], account: str | None, keys: KeyJudge
+        self,
+        s3: Callable[[], Any],
+        s3control: Callable[[], Any],
+        account: str | None,
+        keys: KeyJudge,
+        problems: Problems | None = None,
     ) -> None:
+        self._problems = problems if problems is not None else Problems()
         self._s3 = s3
         self._s3control = s3control
         self._account = account
@@ -64,7 +71,7 @@ class BucketInspector:
         names = sorted(set(s3_buckets(describe)))
         return artifact_facts([f"s3://{n}" for n in names], [self._states.get(n) for n in names])
 
-    def _call(self, client: Any, operation: str, **kwargs: Any) -> tuple[bool, Any]:
+    def _call(self, client: Any, operation: str, *, report: bool = True, **kwargs: Any) -> tuple[bool, Any]:
         """(answered, response): a "not configured" error is answered with None; other failures are not."""
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -72,14 +79,25 @@ class BucketInspector:
             return True, getattr(client, operation)(**kwargs)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code")
+            if code not in _NOT_CONFIGURED and report:
+                self._problem(operation, kwargs, exc)
             return (code in _NOT_CONFIGURED), None
-        except BotoCoreError:
+        except BotoCoreError as exc:
+            if report:
+                self._problem(operation, kwargs, exc)
             return False, None
+
+    def _problem(self, operation: str, kwargs: dict[str, Any], exc: BaseException) -> None:
+        subject = str(kwargs.get("Bucket") or kwargs.get("AccountId") or "")
+        self._problems.add(f"aws/{self._account or '?'}/s3", operation, subject, exc)
 
     def _read_account_block(self, _: str) -> dict[str, Any] | None:
         if not self._account:
             return None
-        answered, response = self._call(self._s3control(), "get_public_access_block", AccountId=self._account)
+        # not reported: s3control's {account}.host endpoint cannot reach a local endpoint_url (moto server)
+        answered, response = self._call(
+            self._s3control(), "get_public_access_block", report=False, AccountId=self._account
+        )
         if not answered:
             return None
         return (response or {}).get("PublicAccessBlockConfiguration") or {}

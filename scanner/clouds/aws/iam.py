@@ -8,6 +8,7 @@ from typing import Any
 
 from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.policy_grants import RoleVerdict, verdict
+from scanner.clouds.aws.problems import Problems
 
 log = logging.getLogger(__name__)
 AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
@@ -21,7 +22,10 @@ class RoleInspector:
     and inline policies by their documents.
     """
 
-    def __init__(self, client: Callable[[], Any], account: str | None) -> None:
+    def __init__(
+        self, client: Callable[[], Any], account: str | None, problems: Problems | None = None
+    ) -> None:
+        self._problems = problems if problems is not None else Problems()
         self._client = client
         self._account = account
         self._cache: OnceCache[RoleVerdict] = OnceCache(self._inspect)
@@ -49,6 +53,7 @@ class RoleInspector:
                 )
         except (ClientError, BotoCoreError) as exc:
             log.debug("cannot list policies of %s: %s", role_arn, exc)
+            self._problems.add(f"aws/{self._account or '?'}/iam", "ListAttachedRolePolicies", role_name, exc)
             return RoleVerdict(role_arn, None)
         for policy_arn in managed:
             if policy_arn.startswith(AWS_MANAGED_PREFIX):
@@ -57,7 +62,8 @@ class RoleInspector:
                 policy = iam.get_policy(PolicyArn=policy_arn)["Policy"]
                 version = iam.get_policy_version(PolicyArn=policy_arn, VersionId=policy["DefaultVersionId"])
                 documents.append(version["PolicyVersion"].get("Document"))
-            except (ClientError, BotoCoreError, KeyError):
+            except (ClientError, BotoCoreError, KeyError) as exc:
+                self._problems.add(f"aws/{self._account or '?'}/iam", "GetPolicyVersion", policy_arn, exc)
                 complete = False
         try:
             for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name):
@@ -66,8 +72,10 @@ class RoleInspector:
                         documents.append(
                             iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
                         )
-                    except (ClientError, BotoCoreError, KeyError):
+                    except (ClientError, BotoCoreError, KeyError) as exc:
+                        self._problems.add(f"aws/{self._account or '?'}/iam", "GetRolePolicy", name, exc)
                         complete = False
-        except (ClientError, BotoCoreError):
+        except (ClientError, BotoCoreError) as exc:
+            self._problems.add(f"aws/{self._account or '?'}/iam", "ListRolePolicies", role_name, exc)
             complete = False
         return verdict(role_arn, managed, documents, complete=complete)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scanner.clouds.aws.cache import OnceCache
+from scanner.clouds.aws.problems import Problems
 
 
 def literal_key_is_cmk(key: str) -> bool | None:
@@ -22,7 +23,10 @@ class KeyInspector:
     their own region. A key that cannot be described is unknown, never customer-managed.
     """
 
-    def __init__(self, client_for: Callable[[str], Any], default_region: str) -> None:
+    def __init__(
+        self, client_for: Callable[[str], Any], default_region: str, problems: Problems | None = None
+    ) -> None:
+        self._problems = problems if problems is not None else Problems()
         self._client_for = client_for
         self._region = default_region
         self._cache: OnceCache[bool | None] = OnceCache(self._describe)
@@ -41,7 +45,15 @@ class KeyInspector:
         region = key.split(":")[3] if key.startswith("arn:") and key.count(":") >= 5 else self._region
         try:
             meta = self._client_for(region or self._region).describe_key(KeyId=key).get("KeyMetadata") or {}
-        except (ClientError, BotoCoreError):
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in (
+                "NotFoundException",
+                "AccessDeniedException",
+            ):
+                self._problems.add(f"aws/kms/{region or self._region}", "DescribeKey", key, exc)
+            return None
+        except BotoCoreError as exc:
+            self._problems.add(f"aws/kms/{region or self._region}", "DescribeKey", key, exc)
             return None
         manager = meta.get("KeyManager")
         if manager == "CUSTOMER":

@@ -22,6 +22,7 @@ from scanner.clouds.aws.iam import RoleInspector
 from scanner.clouds.aws.kms import KeyInspector
 from scanner.clouds.aws.lineage import link_training_jobs, model_sources
 from scanner.clouds.aws.monitoring_live import FrontDoorReader
+from scanner.clouds.aws.problems import Problems
 from scanner.clouds.aws.sagemaker import LISTINGS, RegionContext, RegionReader
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.model import Resource, ScanError
@@ -155,18 +156,22 @@ def _account_task(
             return TaskResult(errors=[ScanError(f"aws/{label}", _reason(exc))])
         account = spec.account_id or ""
         keys_by_region: dict[str, KeyInspector] = {}
-        roles = RoleInspector(lambda: clients.get("iam", home), account or None)
-        home_keys = KeyInspector(lambda r: clients.get("kms", r), home)
+        problems = Problems()  # failed supporting reads: drained into error entries by the read tasks
+        roles = RoleInspector(lambda: clients.get("iam", home), account or None, problems)
+        home_keys = KeyInspector(lambda r: clients.get("kms", r), home, problems)
         buckets = BucketInspector(
             lambda: clients.get("s3", home),
             lambda: clients.get("s3control", home),
             account or None,
             home_keys,
+            problems,
         )
         more = []
         progress.add("aws regions", len(regions))
         for region in regions:
-            keys = keys_by_region.setdefault(region, KeyInspector(lambda r: clients.get("kms", r), region))
+            keys = keys_by_region.setdefault(
+                region, KeyInspector(lambda r: clients.get("kms", r), region, problems)
+            )
             door = FrontDoorReader(lambda service, r=region: clients.get(service, r))
             ctx = RegionContext(
                 account=account,
@@ -176,6 +181,7 @@ def _account_task(
                 buckets=buckets,
                 training_jobs_since=options.training_jobs_since,
                 front_door=door,
+                problems=problems,
             )
             reader = RegionReader(clients.get("sagemaker", region), ctx)
             readers[(account, region)] = (reader, ctx)
@@ -217,11 +223,13 @@ def _read_task(
     def run() -> TaskResult:
         try:
             found = reader.read(kind, name)
-            return TaskResult(resources=found if isinstance(found, list) else [found])
+            resources = found if isinstance(found, list) else [found]
+            return TaskResult(resources=resources, errors=ctx.problems.drain())
         except Exception as exc:  # noqa: BLE001 - a malformed or denied resource must not stop the scan
             if missing_ok and _not_found(exc):
-                return TaskResult()
-            return TaskResult(errors=[ScanError(_where(ctx, "sagemaker"), f"{kind} {name}: {_reason(exc)}")])
+                return TaskResult(errors=ctx.problems.drain())
+            error = ScanError(_where(ctx, "sagemaker"), f"{kind} {name}: {_reason(exc)}")
+            return TaskResult(errors=[error, *ctx.problems.drain()])
         finally:
             progress.advance("aws resources")
 

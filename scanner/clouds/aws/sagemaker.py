@@ -8,7 +8,7 @@ resources (a model served by many endpoints) are fetched once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from scanner.clouds.aws import facts_common as fc
 from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.lifecycle import lifecycle_facts
 from scanner.clouds.aws.monitoring import monitoring_facts
+from scanner.clouds.aws.problems import Problems
 from scanner.clouds.aws.types import LIVE_TYPES
 from scanner.clouds.aws.values import sub, tag_map
 from scanner.clouds.livetypes import by_name
@@ -48,6 +49,8 @@ class RegionContext:
     """List only training jobs created at or after this (``CreationTimeAfter``, filtered by the API)."""
     front_door: Any = None
     """A callable giving the region's :class:`~scanner.clouds.aws.monitoring.FrontDoor`, or None: unknown."""
+    problems: Problems = field(default_factory=Problems)
+    """Failed supporting reads (keys, roles, buckets) waiting to be reported as error entries."""
 
 
 class RegionReader:

@@ -49,6 +49,8 @@ class ClientFactory:
         self._storage: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.retry = _retry(float(options.extra.get("gcp_retry_timeout", 30.0)))
+        self.timeout = float(options.extra.get("gcp_call_timeout", CALL_TIMEOUT))
+        """Seconds each request may take (every request has a timeout)."""
 
     def for_location(self, location: str) -> LocationClients:
         """Clients bound to ``location``'s regional endpoint (or the emulator)."""
@@ -168,9 +170,9 @@ def to_dict(message: Any) -> dict[str, Any]:
     )
 
 
-def list_all(method: Any, parent: str, retry: Any) -> list[dict[str, Any]]:
+def list_all(method: Any, parent: str, retry: Any, timeout: float = CALL_TIMEOUT) -> list[dict[str, Any]]:
     """Every item of a paged ``list_*`` call (the pager follows ``nextPageToken``), as dicts."""
-    pager = method(request={"parent": parent}, retry=retry, timeout=CALL_TIMEOUT)
+    pager = method(request={"parent": parent}, retry=retry, timeout=timeout)
     tokens = PageTokens(parent)
     items: list[dict[str, Any]] = []
     for page in pager.pages:  # a repeated nextPageToken would page forever

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, describe_error, list_all, to_dict
+from scanner.clouds.gcp.client import ClientFactory, describe_error, list_all, to_dict
 from scanner.clouds.gcp.types import FEATURE_VIEWS
 
 METRIC_KEY = "_metrics"
@@ -59,7 +59,7 @@ def follow_ups(
         project, location, store = task
         try:
             method = clients.for_location(location).online_stores.list_feature_views
-            return list_all(method, store, clients.retry)
+            return list_all(method, store, clients.retry, clients.timeout)
         except Exception as exc:  # noqa: BLE001 - reported; the store's other views are not lost
             report(f"{store}/{FEATURE_VIEWS}", describe_error(exc))
             return None
@@ -68,7 +68,7 @@ def follow_ups(
         location, run = task
         try:
             context = clients.for_location(location).metadata.get_context(
-                request={"name": run}, retry=clients.retry, timeout=CALL_TIMEOUT
+                request={"name": run}, retry=clients.retry, timeout=clients.timeout
             )
         except Exception as exc:  # noqa: BLE001 - the job is still judged on its arguments
             report(run, f"experiment run: {describe_error(exc)}")

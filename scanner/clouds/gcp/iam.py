@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, describe_error
+from scanner.clouds.gcp.client import ClientFactory, describe_error
 
 
 class ProjectRoles:
@@ -44,7 +44,9 @@ class ProjectRoles:
     def _fetch(self, project: str) -> Mapping[str, frozenset[str]] | None:
         try:
             policy = self._clients.projects().get_iam_policy(
-                request={"resource": f"projects/{project}"}, retry=self._clients.retry, timeout=CALL_TIMEOUT
+                request={"resource": f"projects/{project}"},
+                retry=self._clients.retry,
+                timeout=self._clients.timeout,
             )
         except Exception as exc:  # noqa: BLE001 - any API failure becomes an unknown plus a reported error
             self._on_error(f"gcp/{project}/global/iam", describe_error(exc))

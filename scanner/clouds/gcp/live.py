@@ -20,7 +20,7 @@ from typing import Any
 from scanner.clouds.artifacts import StorageState
 from scanner.clouds.base import LiveOptions, PageTokens, Progress, SourceResult
 from scanner.clouds.gcp.buckets import BucketReader
-from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, describe_error, list_all
+from scanner.clouds.gcp.client import ClientFactory, describe_error, list_all
 from scanner.clouds.gcp.context import LiveContext
 from scanner.clouds.gcp.follow_ups import follow_ups
 from scanner.clouds.gcp.gcs_facts import gs_buckets
@@ -103,7 +103,7 @@ def _locations(
             response = clients.locations().list_locations(
                 request={"name": f"projects/{project}", "page_token": token},
                 retry=clients.retry,
-                timeout=CALL_TIMEOUT,
+                timeout=clients.timeout,
             )
             found.extend(loc.location_id or loc.name.rsplit("/", 1)[-1] for loc in response.locations)
             token = response.next_page_token
@@ -148,7 +148,7 @@ def _fetch(
                 )
             return found.instances
         method = _LISTERS[rtype](clients.for_location(location))
-        return list_all(method, f"projects/{project}/locations/{location}", clients.retry)
+        return list_all(method, f"projects/{project}/locations/{location}", clients.retry, clients.timeout)
     except Exception as exc:  # noqa: BLE001 - reported as gcp/<project>/<location>/<type>
         report(f"gcp/{project}/{location}/{rtype}", describe_error(exc))
         return None

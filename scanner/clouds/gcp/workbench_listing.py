@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.clouds.base import PageTokens
-from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, to_dict
+from scanner.clouds.gcp.client import ClientFactory, to_dict
 
 ALL_ZONES = "-"
 
@@ -76,7 +76,7 @@ class WorkbenchInstances:
         pager = self._clients.notebooks().list_instances(
             request={"parent": f"projects/{project}/locations/{ALL_ZONES}"},
             retry=self._clients.retry,
-            timeout=CALL_TIMEOUT,
+            timeout=self._clients.timeout,
         )
         instances: list[Mapping[str, Any]] = []
         unreachable: list[str] = []
