@@ -21,7 +21,7 @@ from scanner.queries.records import Exposure, Query, ReadError
 MAX_LINE = 8 * 1024 * 1024
 MAX_PENDING_JOINS = 1_000_000
 _NO_ANSWER = Answer(None, Exposure(None, 0))
-_LOG_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".log", ".txt")
+LOG_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".log", ".txt")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class LogFile:
 
     location: str
     read_text: Callable[[], str]
+    read_head: Callable[[], str] | None = None
+    """The first few KiB only (live objects: a ranged get), for telling a traffic-log export apart."""
 
 
 def local_files(paths: Iterable[str | Path]) -> tuple[list[LogFile], list[ReadError]]:
@@ -45,7 +47,7 @@ def local_files(paths: Iterable[str | Path]) -> tuple[list[LogFile], list[ReadEr
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in _LOG_SUFFIXES
+                and p.suffix.lower() in LOG_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -79,8 +81,8 @@ def load_traffic_logs(files: Iterable[LogFile]) -> tuple[dict[str, Any], list[Re
 def is_traffic_log(log: LogFile) -> bool:
     """An ``AmlOnlineEndpointTrafficLog`` export (checked on the file's first bytes)."""
     try:
-        head = log.read_text()[:4096]
-    except OSError:
+        head = (log.read_head or log.read_text)()[:4096]
+    except Exception:  # noqa: BLE001 - an unreadable object is reported when the reader opens it
         return False
     return azureml.head_is_traffic_log(head)
 

@@ -1,19 +1,14 @@
-"""Where logs come from: local files and directory trees.
-
-Live sources (s3://, gs://, Azure Blob URLs) are not read yet: such a location is an error entry
-saying so, never a silent empty result.
-"""
+"""Where logs come from: local files and directory trees, and live stores (``scanner.queries.remote``)."""
 
 from __future__ import annotations
 
 from scanner.queries.reader import LogFile, local_files
 from scanner.queries.records import ReadError
-
-_LIVE_SCHEMES = ("s3://", "gs://", "https://", "az://", "abfs://", "abfss://", "wasbs://")
+from scanner.queries.remote import is_remote, remote_files
 
 
 def resolve(location: str) -> tuple[list[LogFile], list[ReadError]]:
     """The log files at ``location`` and the errors met listing them."""
-    if location.lower().startswith(_LIVE_SCHEMES):
-        return [], [ReadError(location, "live log sources are not supported yet: copy the logs locally")]
+    if is_remote(location):
+        return remote_files(location)
     return local_files([location])

@@ -132,7 +132,9 @@ def test_dotted_paths_descend_into_json_text_and_lists():
     assert dotted(record, "a.missing") is None
 
 
-def test_live_locations_are_an_error_not_an_empty_result():
-    report = run_queries(["s3://bucket/capture/"])
+def test_a_url_that_is_no_log_store_is_an_error_not_an_empty_result(monkeypatch):
+    monkeypatch.delenv("AZURE_STORAGE_CONNECTION_STRING", raising=False)
+    report = run_queries(["https://example.invalid/capture/"])
     assert report.endpoints == ()
-    assert report.errors[0].location == "s3://bucket/capture/" and "not supported" in report.errors[0].reason
+    (error,) = report.errors
+    assert error.location == "https://example.invalid/capture/" and "not an s3://" in error.reason

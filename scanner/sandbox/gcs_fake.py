@@ -1,0 +1,128 @@
+"""A small local Google Cloud Storage JSON-API fake, enough for ``google-cloud-storage`` to list and read.
+
+Serves ``GET /storage/v1/b/<bucket>/o`` (``prefix``, ``pageToken``, ``maxResults``; paged),
+``GET /storage/v1/b/<bucket>/o/<object>`` (metadata) and ``GET /download/storage/v1/b/<bucket>/o/<object>``
+(``alt=media``) on 127.0.0.1. Point the SDK at it with ``STORAGE_EMULATOR_HOST=<url>`` (the client
+then uses anonymous credentials). Objects are seeded in memory; every request is recorded, so tests can
+assert the reader only lists and gets. Anything else is 405.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from scanner.sandbox.recording import BackgroundServer, RecordedRequest
+
+PAGE_SIZE = 2
+"""Small pages, so the SDK's pagination is exercised by a handful of objects."""
+
+
+class GcsFake(BackgroundServer):
+    """A running GCS fake: ``url`` (for ``STORAGE_EMULATOR_HOST``), ``requests`` seen, ``stop()``."""
+
+    def __init__(self, objects: Mapping[str, Mapping[str, bytes]], page_size: int = PAGE_SIZE) -> None:
+        self.objects = {bucket: dict(items) for bucket, items in objects.items()}
+        self.page_size = page_size
+        self.requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="gcs-fake", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def answer(self, method: str, path: str, query: Mapping[str, list[str]]) -> tuple[int, bytes, str]:
+        """(status, body, content type) of one request."""
+        with self._lock:
+            self.requests.append(
+                RecordedRequest(method, path, "&".join(f"{k}={v[0]}" for k, v in query.items()))
+            )
+        if method != "GET":
+            return _json(405, {"error": {"code": 405, "message": f"{method} is not served by the fake"}})
+        parts = [unquote(p) for p in path.strip("/").split("/")]
+        download = parts[:1] == ["download"]
+        parts = parts[1:] if download else parts
+        if parts[:3] != ["storage", "v1", "b"] or len(parts) < 5 or parts[4] != "o":
+            return _json(404, {"error": {"code": 404, "message": f"not served: {path}"}})
+        bucket = self.objects.get(parts[3])
+        if bucket is None:
+            return _json(404, {"error": {"code": 404, "message": f"no bucket {parts[3]}"}})
+        if len(parts) == 5:
+            return _json(200, self._list(parts[3], bucket, query))
+        name = "/".join(parts[5:])
+        if name not in bucket:
+            return _json(404, {"error": {"code": 404, "message": f"no object {name}"}})
+        if download or query.get("alt") == ["media"]:
+            return 200, bucket[name], "application/octet-stream"
+        return _json(200, _metadata(parts[3], name, bucket[name]))
+
+    def _list(self, name: str, bucket: Mapping[str, bytes], query: Mapping[str, list[str]]) -> dict[str, Any]:
+        prefix = (query.get("prefix") or [""])[0]
+        keys = sorted(k for k in bucket if k.startswith(prefix))
+        start = int((query.get("pageToken") or ["0"])[0])
+        size = min(int((query.get("maxResults") or [self.page_size])[0]), self.page_size)
+        page: dict[str, Any] = {
+            "kind": "storage#objects",
+            "items": [_metadata(name, k, bucket[k]) for k in keys[start : start + size]],
+        }
+        if start + size < len(keys):
+            page["nextPageToken"] = str(start + size)
+        return page
+
+
+def _metadata(bucket: str, name: str, data: bytes) -> dict[str, Any]:
+    return {
+        "kind": "storage#object",
+        "bucket": bucket,
+        "name": name,
+        "size": str(len(data)),
+        "generation": "1",
+    }
+
+
+def _json(status: int, body: Mapping[str, Any]) -> tuple[int, bytes, str]:
+    return status, json.dumps(body).encode(), "application/json"
+
+
+def _handler_for(fake: GcsFake) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+            self._serve("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            self._serve("POST")
+
+        def do_DELETE(self) -> None:  # noqa: N802
+            self._serve("DELETE")
+
+        def _serve(self, method: str) -> None:
+            url = urlsplit(self.path)
+            status, payload, content_type = fake.answer(method, url.path, parse_qs(url.query))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            """Silence the per-request log."""
+
+    return Handler
