@@ -34,6 +34,13 @@ from aws_proxy import AwsProxy  # noqa: E402
 from scanner.sandbox.aws_estate import BENCH_REGIONS, seed_aws  # noqa: E402
 
 PROWLER = ROOT / ".bench" / "prowler" / "bin" / "prowler"
+MOTO_SERVER = (
+    f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+    "from scanner.sandbox.moto_sagemaker import install; install(); "  # the SageMaker operations moto lacks
+    "from moto.server import main; main(sys.argv[1:])"
+)
+"""moto's server with the operations mlscan lists that moto 5 lacks (without them it answers 500 and
+both tools burn retries with backoff on ListFeatureGroups, ListSpaces, ListWorkteams)."""
 MLSCAN = [sys.executable, "-m", "scanner"]
 
 
@@ -47,7 +54,7 @@ def start_moto() -> tuple[subprocess.Popen[bytes], str]:
         port = sock.getsockname()[1]
     env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-c", MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -168,11 +175,46 @@ def _arn_type(uid: str) -> str | None:
     return None
 
 
-def main() -> None:
+RATIO_TARGET = 3.0
+"""mlscan at least this many times faster than Prowler, same estate, same run."""
+LATENCY_TOLERANCE = 0.25
+"""Latency mode: wall time within this fraction of calls × latency / workers."""
+
+
+def verdict(results: dict[str, Any]) -> int:
+    """Print each target as ok / MISS; 1 when any was missed (or could not be measured)."""
+    lines: list[tuple[bool, str]] = []
+    ratio = results.get("ratio")
+    if ratio is None:
+        lines.append((False, "ratio to Prowler not measured (Prowler not installed or skipped)"))
+    else:
+        lines.append(
+            (ratio >= RATIO_TARGET, f"Prowler / mlscan = {ratio:.2f}x (target >= {RATIO_TARGET:g}x)")
+        )
+    for run in (results.get("latency") or {}).get("runs", []):
+        off = run["seconds"] / run["predicted"] - 1
+        lines.append(
+            (
+                abs(off) <= LATENCY_TOLERANCE,
+                f"latency, {run['workers']} workers: {run['seconds']:.1f} s vs calls x latency / workers "
+                f"{run['predicted']:.1f} s ({off:+.0%}, target within {LATENCY_TOLERANCE:.0%})",
+            )
+        )
+    for met, line in lines:
+        print(("ok   " if met else "MISS ") + line)
+    return 0 if all(met for met, _ in lines) else 1
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full estate")
     parser.add_argument("--workers", type=int, default=32, help="mlscan --max-workers")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="also run through a proxy adding this")
+    parser.add_argument(
+        "--latency-workers",
+        default="4,8,16,32",
+        help="worker counts swept in latency mode (comma-separated; fewer at full size, where 4 takes minutes)",
+    )
     parser.add_argument("--skip-prowler", action="store_true")
     args = parser.parse_args()
     per_region = {
@@ -204,10 +246,12 @@ def main() -> None:
                 results["ratio"] = ratio
                 print(f"mlscan is {ratio:.1f}x faster than prowler on the same server")
         if args.latency_ms:
+            sweep = [int(w) for w in args.latency_workers.split(",") if w.strip()]
             results["latency"] = latency_mode(
-                url, args.latency_ms / 1000, args.workers, not args.skip_prowler
+                url, args.latency_ms / 1000, args.workers, not args.skip_prowler, sweep
             )
         print(json.dumps(results, indent=2))
+        return verdict(results)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -223,7 +267,9 @@ def timed_live_scan(url: str, workers: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(result.resources)
 
 
-def latency_mode(url: str, latency: float, workers: int, with_prowler: bool) -> dict[str, Any]:
+def latency_mode(
+    url: str, latency: float, workers: int, with_prowler: bool, sweep: list[int] | None = None
+) -> dict[str, Any]:
     """Scan time through a proxy adding ``latency`` per call, against calls × latency / workers.
 
     Swept over worker counts: while the added latency dominates, the scan time follows the formula;
@@ -232,7 +278,7 @@ def latency_mode(url: str, latency: float, workers: int, with_prowler: bool) -> 
     out: dict[str, Any] = {"latency_ms": latency * 1000, "runs": []}
     timed_live_scan(url, workers)  # warm imports (dp-accounting, botocore models) outside the timings
     with AwsProxy(url, latency=latency) as proxy:
-        for count in sorted({4, 8, 16, 32, workers}):
+        for count in sorted({*(sweep or (4, 8, 16, 32)), workers}):
             before = proxy.total_calls
             seconds, resources = timed_live_scan(proxy.url, count)
             calls = proxy.total_calls - before
@@ -259,4 +305,4 @@ def latency_mode(url: str, latency: float, workers: int, with_prowler: bool) -> 
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
