@@ -240,3 +240,13 @@ def test_secret_names_say_what_was_found_without_values() -> None:
     found = secret_names("export DB_PASSWORD=hunter2\nTOKEN=$FROM_ENV\nkey AKIAIOSFODNN7EXAMPLE")
     assert found == ["DB_PASSWORD", "aws_access_key_id"]
     assert "hunter2" not in repr(found)
+
+
+def test_redactor_output_is_not_walked_twice_but_a_copy_is() -> None:
+    from scanner.redact import Redacted, redact_mapping
+
+    once = redact_mapping({"db_password": "hunter2hunter2", "nested": {"api_key": "abc123abc123"}})
+    assert isinstance(once, Redacted) and redact_mapping(once) is once
+    copy = {**once, "token": "ghp_" + "a" * 36}
+    again = redact_mapping(copy)
+    assert again is not copy and "ghp_" not in str(again) and again["nested"] == once["nested"]
