@@ -70,6 +70,9 @@ class OutputOptions:
     """How the console groups findings: under each ``resource`` or under each ``policy``."""
     store: str | None = None
     """History store URL (``--store``): record the scan there and report what changed since the last one."""
+    history_compare: str = "targets"
+    """``targets``: diff against the last scan of the same targets; ``resources``: against each finding's
+    latest verdict in any scan (``mlscan watch``, whose targets are the changed resources)."""
     alerts: AlertOptions = AlertOptions()
     """Webhooks, Slack (new / regressed failures, from the store) and Security Hub (``--security-hub``)."""
 
@@ -188,7 +191,9 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
     frameworks = tuple(roll_up_all(framework_set.frameworks, result.findings, result.unbuilt_passes))
     store_error = None
     if options.store:
-        result, note, store_error = _record_history(result, frameworks, options.store)
+        result, note, store_error = _record_history(
+            result, frameworks, options.store, options.history_compare
+        )
         notes.append(note)
     templates = Path(options.template_dir) if options.template_dir else None
     ctx = ReportContext(result, list(frameworks), templates)
@@ -251,7 +256,7 @@ def _accept_risks(
 
 
 def _record_history(
-    result: ScanResult, frameworks: tuple[FrameworkResult, ...], url: str
+    result: ScanResult, frameworks: tuple[FrameworkResult, ...], url: str, compare: str = "targets"
 ) -> tuple[ScanResult, str, InputError | None]:
     """Store the scan (all or nothing) and add the "since the last scan" section to the result.
 
@@ -264,7 +269,7 @@ def _record_history(
     document = result_to_dict(result, ReportContext(result, frameworks).finding_controls)
     document["compliance"] = compliance_to_dict(list(frameworks))
     try:
-        section = record_and_compare(url, document)
+        section = record_and_compare(url, document, compare)
     except StoreError as exc:
         error = ScanError(where=exc.where, reason=f"scan not recorded: {exc.reason}", stage="output")
         return replace(result, errors=(*result.errors, error)), f"history: {error}", exc

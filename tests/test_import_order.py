@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("report", "gate"),
     ("evidence", "alerts"),
     ("app",),
+    ("watch",),
     ("cli",),
     ("__main__",),
 )

@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "fix": "scanner.cli.fix_cmd:fix",
     "queries": "scanner.cli.queries_cmd:queries",
     "history": "scanner.cli.history_cmd:history",
+    "watch": "scanner.cli.watch_cmd:watch",
 }
 
 

@@ -25,6 +25,44 @@ from scanner.report.formats import ALL_FORMATS
 __all__ = ["OutputOptions", "collect", "output_options", "present"]
 
 
+def alert_option_decorators() -> list[Callable[..., Any]]:
+    """``--notify-webhook``, ``--notify-slack``, ``--notify-secret``, ``--security-hub`` (scans and watch)."""
+    return [
+        click.option(
+            "--notify-webhook",
+            "notify_webhooks",
+            multiple=True,
+            metavar="URL",
+            help="POST new and regressed failing findings (JSON) to this URL; needs --store (repeatable).",
+        ),
+        click.option(
+            "--notify-slack",
+            "notify_slack",
+            multiple=True,
+            metavar="URL",
+            help="Post new and regressed failing findings to this Slack incoming webhook; needs --store.",
+        ),
+        click.option(
+            "--notify-secret",
+            metavar="SECRET",
+            help="Sign each --notify-webhook body: X-Mlscan-Signature: sha256=HMAC(SECRET, body).",
+        ),
+        click.option(
+            "--security-hub",
+            is_flag=True,
+            help="Import live AWS findings into AWS Security Hub (BatchImportFindings, ASFF): "
+            "mlscan's only write call, to Security Hub only.",
+        ),
+        click.option(
+            "--security-hub-endpoint",
+            metavar="URL",
+            hidden=True,
+            envvar="MLSCAN_SECURITY_HUB_ENDPOINT",
+            help="Security Hub endpoint override (a local fake).",
+        ),
+    ]
+
+
 def output_options(command: Callable[..., Any] | None = None, *, fail_on_default: str = "high") -> Any:
     """Decorate a click command with the shared output and gate options.
 
@@ -100,38 +138,7 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
                 help="Record the scan in this history store (sqlite:///FILE, postgresql://USER@HOST/DB, "
                 "a path, or 'default' for ~/.local/share/mlscan/history.db); env MLSCAN_STORE.",
             ),
-            click.option(
-                "--notify-webhook",
-                "notify_webhooks",
-                multiple=True,
-                metavar="URL",
-                help="POST new and regressed failing findings (JSON) to this URL; needs --store (repeatable).",
-            ),
-            click.option(
-                "--notify-slack",
-                "notify_slack",
-                multiple=True,
-                metavar="URL",
-                help="Post new and regressed failing findings to this Slack incoming webhook; needs --store.",
-            ),
-            click.option(
-                "--notify-secret",
-                metavar="SECRET",
-                help="Sign each --notify-webhook body: X-Mlscan-Signature: sha256=HMAC(SECRET, body).",
-            ),
-            click.option(
-                "--security-hub",
-                is_flag=True,
-                help="Import live AWS findings into AWS Security Hub (BatchImportFindings, ASFF): "
-                "mlscan's only write call, to Security Hub only.",
-            ),
-            click.option(
-                "--security-hub-endpoint",
-                metavar="URL",
-                hidden=True,
-                envvar="MLSCAN_SECURITY_HUB_ENDPOINT",
-                help="Security Hub endpoint override (a local fake).",
-            ),
+            *alert_option_decorators(),
             click.option(
                 "--strict",
                 is_flag=True,

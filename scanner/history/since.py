@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.history.diff import diff_scans, previous_scan
+from scanner.history.latest import diff_since_latest
 from scanner.history.location import default_store_url
 from scanner.history.store import Store
 from scanner.history.trend import trend
@@ -23,12 +24,21 @@ def resolve_store_url(url: str) -> str:
     return default_store_url() if url == "default" else url
 
 
-def record_and_compare(url: str, document: Mapping[str, Any]) -> dict[str, Any]:
-    """Store ``document`` (the JSON contract with compliance) and return the history section for reports."""
+def record_and_compare(url: str, document: Mapping[str, Any], compare: str = "targets") -> dict[str, Any]:
+    """Store ``document`` (the JSON contract with compliance) and return the history section for reports.
+
+    ``compare``: ``targets`` diffs against the previous scan of the same targets (``iac``, ``scan``);
+    ``resources`` against each finding's latest verdict in any scan, for the document's targets taken as
+    resource ids (``watch``: one event, one resource).
+    """
     with Store.open(resolve_store_url(url)) as store:
         scan_id = store.record(document)
         head = store.scan(scan_id)
-        diff = diff_scans(store, previous_scan(store, head), head)
+        if compare == "resources":
+            ids = [*document.get("targets", ()), *(r["id"] for r in document.get("resources", ()))]
+            diff = diff_since_latest(store, head, ids)
+        else:
+            diff = diff_scans(store, previous_scan(store, head), head)
         points = trend(store, head, TREND_SCANS)
         name = store.name
     return {
