@@ -41,6 +41,7 @@ def _listen_address(value: str | None) -> tuple[str, int] | None:
 @click.option(
     "--token",
     envvar="MLSCAN_WATCH_TOKEN",
+    show_envvar=True,
     metavar="TOKEN",
     help="Shared secret every HTTP delivery must carry (?token=, Bearer or X-Mlscan-Token).",
 )
@@ -49,6 +50,7 @@ def _listen_address(value: str | None) -> tuple[str, int] | None:
     default="default",
     show_default=True,
     envvar="MLSCAN_STORE",
+    show_envvar=True,
     metavar="URL",
     help="History store verdicts are recorded in (see mlscan iac --store).",
 )
@@ -91,7 +93,8 @@ def watch(**kwargs: Any) -> None:
         raise InputError("mlscan watch", "give --sqs-queue URL and/or --listen HOST:PORT")
     if listen and not token:
         raise InputError(
-            "--listen", "needs --token (or MLSCAN_WATCH_TOKEN): unauthenticated deliveries are refused"
+            "--listen",
+            "needs a shared secret (set MLSCAN_WATCH_TOKEN): unauthenticated deliveries are refused",
         )
     store = kwargs.pop("store")
     live = LiveOptions(

@@ -84,12 +84,30 @@ def queue_depth(aws: dict[str, Any]) -> int:
     )
 
 
-def test_eventbridge_event_to_stored_verdict_and_alert(aws, store_url):
+def test_eventbridge_event_to_stored_verdict_and_alert(aws, store_url, monkeypatch):
+    import boto3
+
     aws["events"].put_events(Entries=[state_change(aws, "endpoint")])
     assert queue_depth(aws) == 1
+    calls: list[tuple[str, str]] = []
+    original = boto3.Session.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.events.register(
+            "before-call", lambda model, **_: calls.append((model.service_model.service_name, model.name))
+        )
+
+    monkeypatch.setattr(boto3.Session, "__init__", init)
     with capture_server() as hook:
         run = watch(store_url, hook.url, 1, aws)
         assert run.exit_code == 0, run.stderr
+        writes = {c for c in calls if not c[1].startswith(("List", "Describe", "Get"))}
+        assert writes == {("sqs", "ReceiveMessage"), ("sqs", "DeleteMessageBatch")}  # read-only elsewhere
+        assert ("sagemaker", "DescribeEndpoint") in calls
+        assert not [
+            c for c in calls if c[1].startswith("List") and c[0] == "sagemaker" and c[1] != "ListTags"
+        ]  # one resource, no listing
         with Store.open(store_url) as store:
             (scan,) = store.scans()
             (resource,) = store.resources(scan.id)
