@@ -73,15 +73,20 @@ class OutputOptions:
     history_compare: str = "targets"
     """``targets``: diff against the last scan of the same targets; ``resources``: against each finding's
     latest verdict in any scan (``mlscan watch``, whose targets are the changed resources)."""
+    history_targets: tuple[str, ...] | None = None
+    """Canonical targets for the history (``mlscan iac``: resolved paths), so ``mlscan iac .`` and
+    ``mlscan iac /abs/path`` share one history; None: the targets as given."""
     alerts: AlertOptions = AlertOptions()
     """Webhooks, Slack (new / regressed failures, from the store) and Security Hub (``--security-hub``)."""
 
     @property
     def needs_passes(self) -> bool:
         """Whether passing findings must be built: a requested format lists them (JSON, HTML, CSV,
-        JUnit, OCSF, ASFF), or the evidence pack, the history store, waivers or a baseline read them.
+        JUnit, OCSF, ASFF), or the evidence pack, the history store, Security Hub, waivers or a baseline read them.
         SARIF, the console and Markdown need only the counts."""
         if self.evidence or self.store or self.waivers or self.baseline or self.create_baseline:
+            return True
+        if self.alerts.security_hub:  # every status is imported, so a fix resolves its Security Hub finding
             return True
         return not set(self.formats) <= LEAN_FORMATS
 
@@ -100,6 +105,8 @@ class ScanRequest:
     command: str
     targets: tuple[str, ...]
     started_at: str
+    terraform: SourceResult | None = None
+    """``mlscan scan --terraform PATH``: the declared resources live ones are compared with (drift)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ def scan_and_finish(
         targets=request.targets,
         started_at=request.started_at,
         keep_passes=options.needs_passes,
+        terraform=request.terraform,
     )
     finished = finish(result, options)
     where = ", ".join(request.targets) or "scan"
@@ -191,9 +199,7 @@ def finish(result: ScanResult, options: OutputOptions) -> Finished:
     frameworks = tuple(roll_up_all(framework_set.frameworks, result.findings, result.unbuilt_passes))
     store_error = None
     if options.store:
-        result, note, store_error = _record_history(
-            result, frameworks, options.store, options.history_compare
-        )
+        result, note, store_error = _record_history(result, frameworks, options)
         notes.append(note)
     templates = Path(options.template_dir) if options.template_dir else None
     ctx = ReportContext(result, list(frameworks), templates)
@@ -256,7 +262,7 @@ def _accept_risks(
 
 
 def _record_history(
-    result: ScanResult, frameworks: tuple[FrameworkResult, ...], url: str, compare: str = "targets"
+    result: ScanResult, frameworks: tuple[FrameworkResult, ...], options: OutputOptions
 ) -> tuple[ScanResult, str, InputError | None]:
     """Store the scan (all or nothing) and add the "since the last scan" section to the result.
 
@@ -269,7 +275,9 @@ def _record_history(
     document = result_to_dict(result, ReportContext(result, frameworks).finding_controls)
     document["compliance"] = compliance_to_dict(list(frameworks))
     try:
-        section = record_and_compare(url, document, compare)
+        section = record_and_compare(
+            options.store or "", document, options.history_compare, options.history_targets
+        )
     except StoreError as exc:
         error = ScanError(where=exc.where, reason=f"scan not recorded: {exc.reason}", stage="output")
         return replace(result, errors=(*result.errors, error)), f"history: {error}", exc

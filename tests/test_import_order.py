@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scanner", "paths", "yamldoc", "jsondoc", "tristate"),
     ("model",),
     ("redact",),
-    ("iac", "policy", "privacy", "compliance"),
+    ("iac", "policy", "privacy", "compliance", "drift"),
     ("clouds",),
     ("pipeline", "queries", "fix", "history", "sandbox"),
     ("report", "gate"),

@@ -31,6 +31,8 @@ from scanner.yamldoc import YamlDocument, YamlFileError
 
 ENV_PREFIX = "MLSCAN"
 CONFIG_NAMES = (".mlscan.yaml", ".mlscan.yml")
+SHARED_KEYS = frozenset({"store"})
+"""Top-level keys that also reach subcommands (``store:`` is the store of ``history list`` too)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -113,7 +115,7 @@ def settings_for(document: YamlDocument, names: tuple[str, ...], ctx: click.Cont
             continue  # a section (``iac: {...}``); ``policy: [ids]`` is the --policy option
         if _normal(key) not in known_top:
             _unknown(document, (key,), key)
-        if len(names) == 1:
+        if len(names) == 1 or _normal(key) in SHARED_KEYS:
             settings[_normal(key)] = ((key,), value)
     section: Any = data
     for depth, name in enumerate(names):
@@ -171,6 +173,8 @@ def _value(
         raise click.UsageError(f"config {document.path}:{document.line(where)}: {where[-1]} takes one value")
     if isinstance(option.type, click.Path):
         values = [str(_relative_to(document, v)) for v in values]
+    elif isinstance(option.type, StoreUrl):
+        values = [option.type.relative_to(Path(document.path).parent, v) for v in values]
     try:
         checked = [option.type.convert(v, option, ctx) for v in values]
     except click.BadParameter as exc:
@@ -178,6 +182,25 @@ def _value(
             f"config {document.path}:{document.line(where)}: {where[-1]}: {exc.message}"
         ) from exc
     return tuple(checked) if option.multiple else checked[0]
+
+
+class StoreUrl(click.ParamType):
+    """A history store: a URL (``sqlite:///…``, ``postgresql://…``), ``default``, or a path to an SQLite file.
+
+    In ``.mlscan.yaml`` a bare path is relative to the file, like every other path there."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return str(value)
+
+    @staticmethod
+    def relative_to(base: Path, value: Any) -> str:
+        text = str(value)
+        if text == "default" or "://" in text:
+            return text
+        path = Path(text).expanduser()
+        return str(path if path.is_absolute() else base / path)
 
 
 def _relative_to(document: YamlDocument, value: Any) -> Path:

@@ -18,6 +18,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from scanner.cli.config import StoreUrl
+
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -27,6 +29,7 @@ def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "--store",
         "store_url",
+        type=StoreUrl(),
         default=None,
         metavar="URL",
         help="History store: sqlite:///FILE, postgresql://USER@HOST/DB or a path "

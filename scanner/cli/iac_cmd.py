@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -24,6 +25,7 @@ from scanner.model import InputError
 def iac(paths: tuple[str, ...], **kwargs: object) -> None:
     """Scan Terraform: .tf directories (recursively), .tf files and `terraform show -json` plans."""
     from scanner.cli.run import run_scan_command
+    from scanner.clouds.paths import history_targets
     from scanner.clouds.sources import terraform_source
 
     missing = [p for p in paths if not Path(p).exists()]
@@ -31,6 +33,10 @@ def iac(paths: tuple[str, ...], **kwargs: object) -> None:
         raise InputError(", ".join(missing), "no such file or directory")
     variables = collect_variables(kwargs)
     code = run_scan_command(
-        kwargs, paths, lambda _progress: [terraform_source(paths, variables)], console=Console(stderr=False)
+        kwargs,
+        paths,
+        lambda _progress: [terraform_source(paths, variables)],
+        console=Console(stderr=False),
+        adjust_outputs=lambda outputs: replace(outputs, history_targets=history_targets(paths)),
     )
     sys.exit(code)

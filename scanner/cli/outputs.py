@@ -17,6 +17,7 @@ from rich.console import Console
 
 from scanner.alerts.model import AlertOptions
 from scanner.app import DEFAULT_OUTPUT_DIR, Finished, OutputOptions
+from scanner.cli.config import StoreUrl
 from scanner.gate.decision import FAIL_ON
 from scanner.model import InputError
 from scanner.report.console import GROUP_BY, render_compliance_summary, render_console
@@ -133,6 +134,7 @@ def output_options(command: Callable[..., Any] | None = None, *, fail_on_default
             ),
             click.option(
                 "--store",
+                type=StoreUrl(),
                 metavar="URL",
                 envvar="MLSCAN_STORE",
                 help="Record the scan in this history store (sqlite:///FILE, postgresql://USER@HOST/DB, "

@@ -34,13 +34,22 @@ def run_scan_command(
     *,
     console: Console,
     adjust_outputs: Callable[[OutputOptions], OutputOptions] | None = None,
+    terraform: Callable[[], SourceResult] | None = None,
 ) -> int:
     """Collect the shared options, build the sources, scan, finish and print; the exit code.
 
-    ``adjust_outputs`` changes the collected output options (``mlscan demo`` picks its own formats).
+    ``adjust_outputs`` changes the collected output options (``mlscan demo`` picks its own formats);
+    ``terraform`` loads the declared resources live ones are compared with (``scan --terraform``).
     """
     with few_collections():
-        return _run(kwargs, targets, build_sources, console=console, adjust_outputs=adjust_outputs)
+        return _run(
+            kwargs,
+            targets,
+            build_sources,
+            console=console,
+            adjust_outputs=adjust_outputs,
+            terraform=terraform,
+        )
 
 
 @contextmanager
@@ -71,6 +80,7 @@ def _run(
     *,
     console: Console,
     adjust_outputs: Callable[[OutputOptions], OutputOptions] | None,
+    terraform: Callable[[], SourceResult] | None = None,
 ) -> int:
     started = now()
     outputs = collect(kwargs)
@@ -88,5 +98,6 @@ def _run(
         command=" ".join(["mlscan", *sys.argv[1:]]),
         targets=tuple(targets),
         started_at=started,
+        terraform=terraform() if terraform is not None else None,
     )
     return present(scan_and_finish(sources, request, outputs), outputs, console)

@@ -73,12 +73,20 @@ def _since(age: object) -> datetime | None:
     help="Only training jobs created in the last AGE (90d, 12w, 36h), plus the jobs behind deployed models.",
 )
 @query_log_options
+@click.option(
+    "--terraform",
+    "terraform_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Terraform (HCL directories / files or plan JSON) the live resources are compared with: "
+    "a resource whose settings differ is an MLS-DRIFT-001 finding (repeatable).",
+)
 @policy_options
 @output_options
 def scan(clouds: tuple[str, ...], **kwargs: object) -> None:
     """Scan live AWS SageMaker, Azure ML and Vertex AI resources (List/Describe/Get calls only)."""
     from scanner.cli.run import run_scan_command
-    from scanner.clouds.sources import live_source
+    from scanner.clouds.sources import live_source, terraform_source
 
     options = LiveOptions(
         profile=kwargs.pop("profile"),
@@ -95,10 +103,12 @@ def scan(clouds: tuple[str, ...], **kwargs: object) -> None:
         training_jobs_since=_since(kwargs.pop("training_jobs_since")),
     )
     unique = tuple(dict.fromkeys(clouds))
+    paths = tuple(kwargs.pop("terraform_paths"))
     code = run_scan_command(
         kwargs,
         clouds,
         lambda progress: [live_source(cloud, options, progress) for cloud in unique],
         console=Console(),
+        terraform=(lambda: terraform_source(list(paths))) if paths else None,
     )
     sys.exit(code)

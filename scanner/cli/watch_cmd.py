@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from scanner.cli.config import StoreUrl
 from scanner.cli.outputs import alert_option_decorators, alert_options
 from scanner.cli.policy_options import collect_policies, policy_options
 from scanner.clouds.base import LiveOptions
@@ -47,6 +48,7 @@ def _listen_address(value: str | None) -> tuple[str, int] | None:
 )
 @click.option(
     "--store",
+    type=StoreUrl(),
     default="default",
     show_default=True,
     envvar="MLSCAN_STORE",

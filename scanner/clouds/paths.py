@@ -41,6 +41,23 @@ def display_root(paths: Sequence[Path]) -> Path:
     return Path(os.path.commonpath(roots)) if roots else Path.cwd().resolve()
 
 
+def history_targets(paths: Sequence[str | Path]) -> tuple[str, ...]:
+    """What makes two ``mlscan iac`` runs "the same targets" for history, however the paths were typed.
+
+    Inside a git checkout: ``git:<checkout directory name>:<path relative to it>`` (so clones at
+    different places — CI runners, laptops — share a team store's history); elsewhere the resolved path.
+    """
+    keys = []
+    for given in paths:
+        resolved = Path(given).resolve()
+        root = git_root(resolved)
+        if root is None:
+            keys.append(str(resolved))
+        else:
+            keys.append(f"git:{root.name}:{resolved.relative_to(root).as_posix()}")
+    return tuple(keys)
+
+
 @dataclass(frozen=True)
 class Rebase:
     """Rewrites absolute paths under ``root`` as relative ones in everything a Terraform source reports.

@@ -7,7 +7,7 @@ the scan, then the diff against the previous scan and the trend are read back fo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scanner.history.diff import diff_scans, previous_scan
@@ -24,7 +24,12 @@ def resolve_store_url(url: str) -> str:
     return default_store_url() if url == "default" else url
 
 
-def record_and_compare(url: str, document: Mapping[str, Any], compare: str = "targets") -> dict[str, Any]:
+def record_and_compare(
+    url: str,
+    document: Mapping[str, Any],
+    compare: str = "targets",
+    key_targets: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """Store ``document`` (the JSON contract with compliance) and return the history section for reports.
 
     ``compare``: ``targets`` diffs against the previous scan of the same targets (``iac``, ``scan``);
@@ -32,7 +37,7 @@ def record_and_compare(url: str, document: Mapping[str, Any], compare: str = "ta
     resource ids (``watch``: one event, one resource).
     """
     with Store.open(resolve_store_url(url)) as store:
-        scan_id = store.record(document)
+        scan_id = store.record(document, key_targets)
         head = store.scan(scan_id)
         if compare == "resources":
             ids = [*document.get("targets", ()), *(r["id"] for r in document.get("resources", ()))]

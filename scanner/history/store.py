@@ -99,8 +99,11 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def record(self, document: Mapping[str, Any]) -> int:
-        """Store one scan (the JSON result contract, with ``compliance``) atomically; return its id."""
+    def record(self, document: Mapping[str, Any], key_targets: Sequence[str] | None = None) -> int:
+        """Store one scan (the JSON result contract, with ``compliance``) atomically; return its id.
+
+        ``key_targets`` (canonical forms of the targets, e.g. resolved paths) decide which scans are
+        "the same targets"; the targets as given are what is shown."""
         targets = [str(t) for t in document.get("targets", ())]
         with self.engine.begin() as connection:
             scan_id = connection.execute(
@@ -108,7 +111,7 @@ class Store:
                 {
                     "started_at": parse_time(document.get("started_at")),
                     "finished_at": parse_time(document.get("finished_at")),
-                    "targets_key": targets_key(targets),
+                    "targets_key": targets_key(key_targets if key_targets is not None else targets),
                     "targets": targets,
                     "command": document.get("command", ""),
                     "tool_version": (document.get("tool") or {}).get("version", __version__),

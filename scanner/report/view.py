@@ -17,6 +17,7 @@ from scanner.model import Finding, PolicyInfo, ScanResult, Severity, Status
 from scanner.report.context import ReportContext
 from scanner.report.control_view import control_rows
 from scanner.report.json_contract import summarize
+from scanner.report.trend_svg import trend_charts
 from scanner.report.where import origin, resource_origin
 
 SEVERITY_COLORS = {
@@ -100,6 +101,7 @@ def build_view(ctx: ReportContext) -> dict[str, Any]:
     ]
     where = {rid: resource_origin(r) for rid, r in resources.items()}
     listed = [f for f in findings if f.status is not Status.PASS]
+    history = result.extras.get("history")
     return {
         "tool": {"name": "mlscan", "version": __version__},
         "controls": control_rows(ctx.frameworks, resources),
@@ -128,6 +130,10 @@ def build_view(ctx: ReportContext) -> dict[str, Any]:
         },
         "frameworks": frameworks,
         "privacy_risk": list(result.extras.get("privacy_risk") or []),
+        "history": history,
+        "since": (history or {}).get("since_last"),
+        "trend_charts": trend_charts((history or {}).get("trend") or [], SEVERITY_COLORS),
+        "drift": result.extras.get("drift"),
         "providers": sorted({f.provider for f in result.findings}),
         "categories": sorted({f.category for f in result.findings}),
         "severity_colors": SEVERITY_COLORS,

@@ -79,3 +79,34 @@ def test_a_store_that_cannot_be_written_still_writes_the_report_and_exits_2(tmp_
     assert "hunter2" not in err and "hunter2" not in out.read_text()
     errors = json.loads(out.read_text())["errors"]
     assert any(e["stage"] == "output" and "scan not recorded" in e["reason"] for e in errors)
+
+
+def test_a_path_typed_two_ways_shares_one_history(store_url, tmp_path, monkeypatch):
+    estate = write_estate(tmp_path / "estate", secure_notebook=False, with_config=False)
+    monkeypatch.chdir(estate)
+    for target in (".", str(estate), "../estate/"):
+        code, _, err = _mlscan("iac", target, "--store", store_url, "--quiet", "--fail-on", "never")
+        assert code == 0, err
+    code, out, _ = _mlscan("history", "list", "--store", store_url, "--format", "json")
+    scans = json.loads(out)
+    assert [s["targets"] for s in scans] == [["../estate/"], [str(estate)], ["."]]  # shown as typed
+    code, out, _ = _mlscan("history", "diff", "--store", store_url, "--format", "json")
+    assert json.loads(out)["base"]["id"] == scans[1]["id"]  # compared with the absolute-path scan
+    code, out, _ = _mlscan("history", "trend", "--store", store_url, "--format", "json")
+    assert len(json.loads(out)) == 3
+
+
+def test_store_and_alerts_from_the_config_file_and_environment(tmp_path, monkeypatch):
+    from tests.history.receiver import capture_server
+
+    estate = write_estate(tmp_path / "repo" / "estate", secure_notebook=False, with_config=False)
+    (tmp_path / "repo" / ".mlscan.yaml").write_text("store: state/history.db\nfail-on: never\n")
+    monkeypatch.chdir(estate)
+    with capture_server() as hook:
+        monkeypatch.setenv("MLSCAN_NOTIFY_WEBHOOK", hook.url)
+        code, _, err = _mlscan("iac", ".", "--quiet")
+        assert code == 0, err
+        assert len(hook.posts) == 1 and hook.bodies()[0]["counts"]["new"] > 0
+    assert (tmp_path / "repo" / "state" / "history.db").is_file()  # relative to the file, not the cwd
+    code, out, _ = _mlscan("history", "list", "--format", "json")  # the file's store for history too
+    assert code == 0 and len(json.loads(out)) == 1

@@ -166,3 +166,43 @@ def test_demo_report_fits_a_phone_and_names_no_api_host(browser, demo_report: st
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.close()
     assert "127.0.0.1" not in demo_report and "localhost" not in demo_report
+
+
+@pytest.fixture(scope="module")
+def history_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
+    """The HTML report of the third of three stored scans (failing, fixed, failing again) and its JSON."""
+    import json
+
+    from tests.history.estate import write_estate
+
+    root = tmp_path_factory.mktemp("history-report")
+    store = f"sqlite:///{root / 'history.db'}"
+    for secure in (False, True, False):
+        write_estate(root / "estate", secure_notebook=secure, with_config=True)
+        args = ["iac", str(root / "estate"), "--store", store, "--format", "html", "--format", "json"]
+        run = CliRunner().invoke(main, [*args, "--output-dir", str(root / "out"), "--fail-on", "never"])
+        assert run.exit_code == 0, run.output
+    document = json.loads((root / "out" / "mlscan.json").read_text(encoding="utf-8"))
+    return (root / "out" / "mlscan.html").read_text(encoding="utf-8"), document
+
+
+def test_since_last_scan_and_trend_charts(browser, history_report, tmp_path: Path) -> None:
+    html, document = history_report
+    since, trend = document["history"]["since_last"], document["history"]["trend"]
+    page = open_report(browser, html, tmp_path / "history.html")
+    for change, count in since["counts"].items():
+        assert page.inner_text(f"#since-{change} .n") == str(count)
+    assert since["counts"]["regressed"] > 0
+    regressed = page.query_selector('details.since[data-change="regressed"]')
+    assert regressed.get_attribute("open") is not None
+    assert len([r for r in regressed.query_selector_all("tr.since-finding") if r.is_visible()]) == len(
+        since["regressed"]
+    )
+    severity = page.query_selector("#trend-severity svg")
+    assert severity.is_visible() and severity.bounding_box()["width"] > 200
+    lines = severity.query_selector_all("polyline.series")
+    assert [line.get_attribute("data-series") for line in lines] == list(trend[-1]["failing_by_severity"])
+    assert len(severity.query_selector_all("circle")) == len(lines) * len(trend)
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
