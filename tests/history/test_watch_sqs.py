@@ -162,3 +162,26 @@ def test_a_message_that_is_not_an_event_is_dropped(aws, store_url):
         run = watch(store_url, hook.url, 1, aws)
     assert run.exit_code == 0 and run.stderr.count("ignored") == 2
     assert queue_depth(aws) == 0
+
+
+def test_a_cloudtrail_api_call_rescans_what_it_changed(aws, store_url):
+    detail = {
+        "eventSource": "sagemaker.amazonaws.com",
+        "eventName": "UpdateNotebookInstance",
+        "awsRegion": REGION,
+        "requestParameters": {"notebookInstanceName": aws["names"]["notebook"], "rootAccess": "Enabled"},
+    }
+    entry = {
+        "Source": "aws.sagemaker",
+        "DetailType": "AWS API Call via CloudTrail",
+        "Detail": json.dumps(detail),
+    }
+    aws["events"].put_events(Entries=[entry])
+    with capture_server() as hook:
+        run = watch(store_url, hook.url, 1, aws)
+    assert run.exit_code == 0 and "UpdateNotebookInstance" in run.stderr, run.stderr
+    with Store.open(store_url) as store:
+        (scan,) = store.scans()
+        (resource,) = store.resources(scan.id)
+    assert resource.kind == "notebook" and resource.name == aws["names"]["notebook"]
+    assert queue_depth(aws) == 0

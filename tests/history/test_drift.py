@@ -144,8 +144,8 @@ def test_drift_findings_and_section(live: Path) -> None:
     assert any(p["id"] == "MLS-DRIFT-001" for p in document["policies"])
 
 
-def test_drift_is_stored_in_history(live: Path, tmp_path: Path) -> None:
-    store = f"sqlite:///{tmp_path / 'h.db'}"
+def test_drift_is_stored_in_history(live: Path, store_url: str) -> None:
+    store = store_url
     first = scan(live, "--store", store)
     assert {f["policy_id"] for f in first["history"]["since_last"]["new"]} >= {"MLS-DRIFT-001"}
     run = CliRunner().invoke(main, ["history", "show", "1", "--store", store, "--format", "json"])
