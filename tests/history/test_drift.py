@@ -142,6 +142,12 @@ def test_drift_findings_and_section(live: Path) -> None:
     assert "encryption.cmk" in facts
     assert {r["terraform_file"] for r in section["resources"]} == {"main.tf"}
     assert any(p["id"] == "MLS-DRIFT-001" for p in document["policies"])
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "scanner/report/result.schema.json").read_text()
+    )
+    assert [e.message for e in Draft202012Validator(schema).iter_errors(document)] == []
 
 
 def test_drift_is_stored_in_history(live: Path, store_url: str) -> None:
