@@ -174,6 +174,10 @@ def from_pubsub_push(body: Any) -> list[Change]:
     if not isinstance(asset, Mapping) or not isinstance(asset.get("name"), str):
         raise NotAnEvent("the feed message has no asset.name")
     name = asset["name"]
+    from scanner.clouds.gcp.single import resource_name
+
+    if resource_name(name) is None:
+        raise NotAnEvent(f"{name} is not a Vertex AI kind mlscan re-reads")
     parts = name.removeprefix("//").split("/")
     project = parts[2] if len(parts) > 2 and parts[1] == "projects" else None
     location = parts[4] if len(parts) > 4 and parts[3] == "locations" else None

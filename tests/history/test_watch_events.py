@@ -126,6 +126,11 @@ def test_pubsub_push_of_an_asset_feed_message():
     assert resource_name("//aiplatform.googleapis.com/projects/p/locations/l/featurestores/f") is None
     with pytest.raises(NotAnEvent):
         from_pubsub_push({"message": {"data": "%%%"}})
+    workbench = {
+        "asset": {"name": "//notebooks.googleapis.com/projects/p/locations/us-central1-a/instances/i"}
+    }
+    with pytest.raises(NotAnEvent):  # acknowledged and logged, never redelivered forever
+        from_pubsub_push({"message": {"data": base64.b64encode(json.dumps(workbench).encode()).decode()}})
 
 
 def test_one_batch_reads_each_resource_once():
