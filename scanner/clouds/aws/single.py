@@ -12,9 +12,10 @@ import threading
 
 from scanner.clouds.aws import accounts as acc
 from scanner.clouds.aws.buckets import BucketInspector
+from scanner.clouds.aws.client import Clients
 from scanner.clouds.aws.iam import RoleInspector
 from scanner.clouds.aws.kms import KeyInspector
-from scanner.clouds.aws.live import DEFAULT_REGION, KINDS, Clients, _reason
+from scanner.clouds.aws.live import DEFAULT_REGION, KINDS, _reason
 from scanner.clouds.aws.sagemaker import RegionContext, RegionReader
 from scanner.clouds.base import LiveOptions, SourceResult
 from scanner.model import ScanError

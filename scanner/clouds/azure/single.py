@@ -9,8 +9,8 @@ deployment, a model's version) means that endpoint or model. A resource that is 
 from __future__ import annotations
 
 from scanner.clouds.azure import client as az
+from scanner.clouds.azure.iam import subscription_grants
 from scanner.clouds.azure.live import _workspace
-from scanner.clouds.azure.rbac import subscription_grants
 from scanner.clouds.base import LiveOptions, SourceResult
 from scanner.model import ScanError, Source
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from scanner.clouds.base import LiveOptions, SourceResult
-from scanner.clouds.gcp.clients import CALL_TIMEOUT, ClientFactory, describe_error, to_dict
+from scanner.clouds.gcp.client import CALL_TIMEOUT, ClientFactory, describe_error, to_dict
 from scanner.clouds.gcp.context import LiveContext
 from scanner.clouds.gcp.endpoints import endpoint_resource
 from scanner.clouds.gcp.iam import ProjectRoles
