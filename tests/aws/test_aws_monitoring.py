@@ -141,3 +141,46 @@ def test_live_front_door_makes_the_endpoint_ready_and_the_other_not(front_door: 
     bare = _facts(endpoints["bare"])
     # CloudTrail data events cover every endpoint of the region; the alarm and front door only "scoring".
     assert bare == {**READY, "monitoring.invocation_alarm": False, "exposure.rate_limited": False}
+
+
+class _Broken:
+    """A client whose every call fails the way a fault campaign found: an error status or an unparseable body."""
+
+    def __init__(self, exc: Exception) -> None:
+        self._exc = exc
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*_args: Any, **_kwargs: Any) -> Any:
+            raise self._exc
+
+        if name == "get_paginator":
+            return lambda *_a, **_k: type("P", (), {"paginate": fail})()
+        return fail
+
+
+@pytest.mark.parametrize("kind", ["status", "unparseable"])
+def test_a_front_door_read_that_fails_is_an_error_entry_and_unknown(kind: str) -> None:
+    from botocore.exceptions import ClientError
+    from botocore.parsers import ResponseParserError
+
+    from scanner.clouds.aws.monitoring_live import FrontDoorReader
+    from scanner.clouds.aws.problems import Problems
+
+    exc: Exception = (
+        ClientError({"Error": {"Code": "InternalFailure", "Message": "boom"}}, "ListWebACLs")
+        if kind == "status"
+        else ResponseParserError("Unable to parse response (no element found)")
+    )
+    problems = Problems()
+    door = FrontDoorReader(lambda _service: _Broken(exc), problems, "aws/123456789012/eu-west-1")()
+    assert (door.trail_selectors, door.alarms, door.integrations, door.throttled_apis) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    errors = problems.drain()
+    services = {"cloudtrail", "cloudwatch", "apigateway", "wafv2"}
+    assert len(errors) == len(services) + 1  # API Gateway is read twice: its APIs, then its usage plans
+    assert {e.where for e in errors} == {"aws/123456789012/eu-west-1"}
+    assert all("facts it decides are unknown" in e.reason for e in errors)

@@ -172,7 +172,11 @@ def _account_task(
             keys = keys_by_region.setdefault(
                 region, KeyInspector(lambda r: clients.get("kms", r), region, problems)
             )
-            door = FrontDoorReader(lambda service, r=region: clients.get(service, r))
+            door = FrontDoorReader(
+                lambda service, r=region: clients.get(service, r),
+                problems,
+                f"aws/{account or label}/{region}",
+            )
             ctx = RegionContext(
                 account=account,
                 region=region,

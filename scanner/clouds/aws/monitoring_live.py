@@ -4,7 +4,7 @@ Read once, lazily (only a region with endpoints pays for it), with List/Describe
 CloudTrail ``DescribeTrails`` + ``GetEventSelectors``, CloudWatch ``DescribeAlarms``, API Gateway
 ``GetRestApis`` / ``GetResources`` / ``GetIntegration`` / ``GetStages`` / ``GetUsagePlans`` and WAFv2
 ``ListWebACLs`` / ``GetWebACL`` / ``ListResourcesForWebACL``. A service that cannot be read leaves its
-part None, so the facts that need it are unknown.
+part None, so the facts that need it are unknown, and the failure is an error entry (:class:`Problems`).
 """
 
 from __future__ import annotations
@@ -14,37 +14,54 @@ from typing import Any
 
 from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.monitoring import FrontDoor
+from scanner.clouds.aws.problems import Problems
 
 
 class FrontDoorReader:
-    """Reads one region's front door once; ``client_for(service)`` gives that region's client."""
+    """Reads one region's front door once; ``client_for(service)`` gives that region's client.
 
-    def __init__(self, client_for: Callable[[str], Any]) -> None:
+    ``where`` (``aws/<account>/<region>``) names the region in the error entry of a failed read.
+    """
+
+    def __init__(
+        self, client_for: Callable[[str], Any], problems: Problems | None = None, where: str = "aws"
+    ) -> None:
         self._client_for = client_for
+        self._problems = problems if problems is not None else Problems()
+        self._where = where
         self._once: OnceCache[FrontDoor] = OnceCache(lambda _key: self._read())
 
     def __call__(self) -> FrontDoor:
         return self._once.get("front_door")
 
     def _read(self) -> FrontDoor:
-        integrations, logged, stage_acls = _apis(self._client_for("apigateway"))
-        throttled = _throttled(self._client_for("apigateway"), self._client_for("wafv2"), stage_acls)
+        guard = self._guard
+        integrations, logged, stage_acls = _apis(self._client_for("apigateway"), guard)
+        throttled = _throttled(self._client_for("apigateway"), self._client_for("wafv2"), stage_acls, guard)
         return FrontDoor(
-            trail_selectors=_guard(lambda: _trails(self._client_for("cloudtrail"))),
-            alarms=_guard(lambda: _alarms(self._client_for("cloudwatch"))),
+            trail_selectors=guard("cloudtrail", lambda: _trails(self._client_for("cloudtrail"))),
+            alarms=guard("cloudwatch", lambda: _alarms(self._client_for("cloudwatch"))),
             integrations=integrations,
             logged_apis=logged,
             throttled_apis=throttled,
         )
 
+    def _guard(self, service: str, read: Callable[[], Any]) -> Any:
+        """``read()``, or None when the service cannot be read (recorded as one error entry)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.parsers import ResponseParserError
 
-def _guard(read: Callable[[], Any]) -> Any:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        return read()
-    except (BotoCoreError, ClientError):
+        try:
+            return read()
+        except ClientError as exc:
+            operation = str(exc.operation_name or service)
+            self._problems.add(self._where, operation, f"({service} front door)", exc)
+        except (BotoCoreError, ResponseParserError) as exc:  # a body botocore cannot parse is not an answer
+            self._problems.add(self._where, service, "(front door)", exc)
         return None
+
+
+Guard = Callable[[str, Callable[[], Any]], Any]
 
 
 def _trails(cloudtrail: Any) -> list[dict[str, Any]]:
@@ -67,7 +84,7 @@ def _alarms(cloudwatch: Any) -> list[dict[str, Any]]:
     return alarms
 
 
-def _apis(gateway: Any) -> tuple[Any, Any, dict[str, set[str]]]:
+def _apis(gateway: Any, guard: Guard) -> tuple[Any, Any, dict[str, set[str]]]:
     """(integrations, APIs with access-logged stages, stage ARN → API id) or Nones when unreadable."""
 
     def read() -> tuple[list[dict[str, Any]], set[str], dict[str, set[str]]]:
@@ -91,14 +108,16 @@ def _apis(gateway: Any) -> tuple[Any, Any, dict[str, set[str]]]:
                         stages.setdefault(stage["webAclArn"], set()).add(api_id)
         return integrations, logged, stages
 
-    answer = _guard(read)
+    answer = guard("apigateway", read)
     if answer is None:
         return None, None, {}
     integrations, logged, stages = answer
     return integrations, frozenset(logged), stages
 
 
-def _throttled(gateway: Any, waf: Any, stage_acls: dict[str, set[str]]) -> frozenset[str] | None:
+def _throttled(
+    gateway: Any, waf: Any, stage_acls: dict[str, set[str]], guard: Guard
+) -> frozenset[str] | None:
     def plans() -> set[str]:
         apis: set[str] = set()
         for page in gateway.get_paginator("get_usage_plans").paginate():
@@ -124,7 +143,7 @@ def _throttled(gateway: Any, waf: Any, stage_acls: dict[str, set[str]]) -> froze
                     apis.add(parts[1].split("/")[0])
         return apis
 
-    by_plan, by_waf = _guard(plans), _guard(rate_limited_acls)
+    by_plan, by_waf = guard("apigateway", plans), guard("wafv2", rate_limited_acls)
     if by_plan is None and by_waf is None:
         return None
     found = (by_plan or set()) | (by_waf or set())
