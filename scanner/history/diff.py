@@ -145,16 +145,7 @@ def diff_scans(store: Store, base: ScanRecord | None, head: ScanRecord) -> ScanD
         now = next((r for r in upto if r.scan_id == head.id), None)
         then = next((r for r in upto if base and r.scan_id == base.id), None)
         change = _classify(now, then, [r for r in upto if order[r.scan_id] < head_index], base_index, order)
-        if now is not None and then is not None and now.severity != then.severity:
-            severity_changes.append(
-                {
-                    "fingerprint": now.fingerprint,
-                    "policy_id": now.policy_id,
-                    "resource_id": now.resource_id,
-                    "from": then.severity,
-                    "to": now.severity,
-                }
-            )
+        severity_changes.extend(_severity_change(now, then))
         if change is None:
             continue
         changes.append(
@@ -207,6 +198,21 @@ def _classify(
             return "fixed"
         return "now_unknown"
     return None
+
+
+def _severity_change(now: FindingRecord | None, then: FindingRecord | None) -> list[dict[str, Any]]:
+    """The one severity change between two verdicts of a finding (policy severity edited), or none."""
+    if now is None or then is None or now.severity == then.severity:
+        return []
+    return [
+        {
+            "fingerprint": now.fingerprint,
+            "policy_id": now.policy_id,
+            "resource_id": now.resource_id,
+            "from": then.severity,
+            "to": now.severity,
+        }
+    ]
 
 
 def _failing_since(runs: Sequence[FindingRecord], started: Mapping[int, str]) -> str:

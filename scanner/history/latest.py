@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 
 from scanner.history import schema
-from scanner.history.diff import CHANGES, FindingChange, ScanDiff, _classify, _failing_since, _rank
+from scanner.history.diff import (
+    CHANGES,
+    FindingChange,
+    ScanDiff,
+    _classify,
+    _failing_since,
+    _rank,
+    _severity_change,
+)
 from scanner.history.records import FindingRecord, ScanRecord, iso
 from scanner.history.store import Store, _scan_record
 
@@ -52,16 +60,7 @@ def diff_since_latest(store: Store, head: ScanRecord, resource_ids: Sequence[str
             bases.append(then.scan_id)
         base_index = order[then.scan_id] if then else -1
         change = _classify(now, then, before, base_index, order)
-        if now is not None and then is not None and now.severity != then.severity:
-            severity_changes.append(
-                {
-                    "fingerprint": now.fingerprint,
-                    "policy_id": now.policy_id,
-                    "resource_id": now.resource_id,
-                    "from": then.severity,
-                    "to": now.severity,
-                }
-            )
+        severity_changes.extend(_severity_change(now, then))
         if change is None:
             continue
         changes.append(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -30,18 +30,12 @@ class GcsFake(BackgroundServer):
         self.page_size = page_size
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="gcs-fake", daemon=True
-        )
-        self._thread.start()
+        self._serve(_handler_for(self), "gcs-fake")
 
     @property
     def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        """Base URL, e.g. ``http://127.0.0.1:54321`` (for ``STORAGE_EMULATOR_HOST``)."""
+        return self._base_url()
 
     def answer(self, method: str, path: str, query: Mapping[str, list[str]]) -> tuple[int, bytes, str]:
         """(status, body, content type) of one request."""

@@ -17,7 +17,7 @@ import json
 import re
 import threading
 from collections.abc import Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,18 +83,12 @@ class Emulator(BackgroundServer):
         self.page_size = page_size
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="vertex-emulator", daemon=True
-        )
-        self._thread.start()
+        self._serve(_handler_for(self), "vertex-emulator")
 
     @property
     def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321`` (use as ``api_endpoint`` / ``--gcp-endpoint``)."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        """Base URL (use as ``api_endpoint`` / ``--gcp-endpoint``)."""
+        return self._base_url()
 
     def record(self, method: str, path: str, query: str) -> None:
         """Remember one request (thread-safe)."""
