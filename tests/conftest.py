@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.aws.aws_helpers import fake_aws_credentials
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -56,15 +58,7 @@ def seeded_live_sources() -> list[Any]:
 
     vertex_projects = json.loads(default_estate_path().read_text(encoding="utf-8"))["projects"]
     with pytest.MonkeyPatch.context() as env, mock_aws():
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "MOTO_IAM_LOAD_MANAGED_POLICIES": "false",
-        }.items():
-            env.setenv(name, value)
-        for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
-            env.delenv(name, raising=False)
+        fake_aws_credentials(env)
         seed_aws(None, regions=("us-east-1",))
         with start_arm_emulator() as arm, start_vertex_emulator() as vertex:
             options = LiveOptions(

@@ -14,9 +14,9 @@ import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
-from scanner.sandbox.recording import BackgroundServer, RecordedRequest
+from scanner.sandbox.recording import BackgroundServer, RecordedRequest, handler_for
 
 PAGE_SIZE = 2
 """Small pages, so the SDK's pagination is exercised by a handful of objects."""
@@ -91,32 +91,6 @@ def _json(status: int, body: Mapping[str, Any]) -> tuple[int, bytes, str]:
 
 
 def _handler_for(fake: GcsFake) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-            self._serve("GET")
-
-        def do_POST(self) -> None:  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            self._serve("POST")
-
-        def do_DELETE(self) -> None:  # noqa: N802
-            self._serve("DELETE")
-
-        def _serve(self, method: str) -> None:
-            url = urlsplit(self.path)
-            status, payload, content_type = fake.answer(method, url.path, parse_qs(url.query))
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            """Silence the per-request log."""
-
-    return Handler
+    return handler_for(
+        lambda method, path, query: fake.answer(method, path, parse_qs(query)), ("GET", "POST", "DELETE")
+    )

@@ -8,23 +8,13 @@ from typing import Any
 
 import pytest
 
-from tests.aws.aws_helpers import REGIONS
-
-
-def _fake_credentials(monkeypatch: pytest.MonkeyPatch, managed_policies: bool = False) -> None:
-    """Fake credentials; AWS-managed IAM policies only where needed (loading them costs ~1 s per account)."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true" if managed_policies else "false")
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_PROFILE", "AWS_CONFIG_FILE"):
-        monkeypatch.delenv(name, raising=False)
+from tests.aws.aws_helpers import REGIONS, fake_aws_credentials
 
 
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake credentials; no endpoint override (with AWS_ENDPOINT_URL set mock_aws does not intercept)."""
-    _fake_credentials(monkeypatch)
+    fake_aws_credentials(monkeypatch)
 
 
 @pytest.fixture
@@ -44,7 +34,7 @@ def estate() -> Iterator[dict[str, Any]]:
     from scanner.sandbox.aws_estate import seed_aws
 
     with pytest.MonkeyPatch.context() as monkeypatch, mock_aws():
-        _fake_credentials(monkeypatch, managed_policies=True)
+        fake_aws_credentials(monkeypatch, managed_policies=True)
         yield seed_aws(None, regions=REGIONS)
 
 

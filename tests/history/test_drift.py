@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from scanner.cli import main
 from scanner.drift import compare
 from scanner.model import Resource, Source
+from tests.aws.aws_helpers import fake_aws_credentials
 
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/sm-scoped"
@@ -58,15 +59,7 @@ def live(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     import boto3
     from moto import mock_aws
 
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "MOTO_IAM_LOAD_MANAGED_POLICIES": "false",
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
-        monkeypatch.delenv(name, raising=False)
+    fake_aws_credentials(monkeypatch)
     with mock_aws():
         iam = boto3.client("iam")
         trust = json.dumps(

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from scanner.cli import main
 from scanner.history.store import Store
+from tests.aws.aws_helpers import fake_aws_credentials
 from tests.history.receiver import capture_server
 
 REGION = "us-east-1"
@@ -29,15 +30,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
 
     from scanner.sandbox.aws_estate import seed_aws
 
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "MOTO_IAM_LOAD_MANAGED_POLICIES": "false",
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
-        monkeypatch.delenv(name, raising=False)
+    fake_aws_credentials(monkeypatch)
     with mock_aws():
         estate = seed_aws(
             None,

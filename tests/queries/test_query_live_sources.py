@@ -10,6 +10,7 @@ import pytest
 
 from scanner.queries.run import run_queries
 from scanner.sandbox.query_logs import write_sagemaker
+from tests.aws.aws_helpers import fake_aws_credentials
 from tests.queries.azurite import running_azurite
 from tests.queries.traffic import population
 
@@ -50,13 +51,7 @@ def _same(remote: dict, local: dict) -> None:
 def test_s3_prefix_through_moto(tree, local, monkeypatch):
     from moto import mock_aws
 
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    fake_aws_credentials(monkeypatch)
     with mock_aws():
         import boto3
 

@@ -12,6 +12,7 @@ from scanner.cli import main
 from scanner.paths import terraform_examples_dir
 from scanner.report.formats import ALL_FORMATS
 from scanner.sandbox.query_logs import write_sagemaker
+from tests.aws.aws_helpers import fake_aws_credentials
 from tests.queries.traffic import population
 
 STACK = terraform_examples_dir() / "insecure" / "aws"
@@ -92,13 +93,7 @@ def test_without_query_logs_the_query_policies_do_not_apply(tmp_path):
 def test_live_scan_joins_the_logs_and_asff_carries_the_alert(logs, tmp_path, monkeypatch):
     from moto import mock_aws
 
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    fake_aws_credentials(monkeypatch)
     with mock_aws():
         import boto3
 
