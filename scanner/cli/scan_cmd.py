@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import click
 from rich.console import Console
 
+from scanner.cli.cloud_options import cloud_connection_options
 from scanner.cli.outputs import output_options
 from scanner.cli.policy_options import policy_options
 from scanner.cli.query_options import query_log_options
@@ -43,23 +44,13 @@ def _since(age: object) -> datetime | None:
     type=click.Choice(CLOUDS, case_sensitive=False),
     help="Cloud to scan (repeatable).",
 )
-@click.option("--profile", help="AWS: named profile from the shared config.")
+@cloud_connection_options
 @click.option(
     "--regions", multiple=True, help="AWS: regions (comma-separated or repeated); default all enabled."
 )
-@click.option(
-    "--accounts",
-    "accounts_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="AWS: YAML list of accounts (account_id, role_arn, external_id, name, regions).",
-)
-@click.option("--org-role", help="AWS: role name to assume in every account of the Organization.")
-@click.option("--endpoint-url", help="AWS: endpoint URL for every service (e.g. a moto server).")
 @click.option("--subscription", "subscriptions", multiple=True, help="Azure: subscription id (repeatable).")
-@click.option("--azure-endpoint", help="Azure: ARM endpoint URL (e.g. the local emulator).")
 @click.option("--project", "projects", multiple=True, help="Google: project id (repeatable).")
 @click.option("--locations", multiple=True, help="Google: locations (comma-separated or repeated).")
-@click.option("--gcp-endpoint", help="Google: Vertex AI API endpoint URL (e.g. the local emulator).")
 @click.option(
     "--max-workers",
     type=click.IntRange(1, 256),

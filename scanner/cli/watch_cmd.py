@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from scanner.cli.cloud_options import cloud_connection_options
 from scanner.cli.config import StoreUrl
 from scanner.cli.outputs import alert_option_decorators, alert_options
 from scanner.cli.policy_options import collect_policies, policy_options
@@ -63,17 +64,7 @@ def _listen_address(value: str | None) -> tuple[str, int] | None:
     type=click.Path(exists=True),
     help="Extra compliance framework YAML files or directories (repeatable).",
 )
-@click.option("--profile", help="AWS: named profile.")
-@click.option(
-    "--accounts",
-    "accounts_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="AWS: accounts YAML (roles for events of other accounts).",
-)
-@click.option("--org-role", help="AWS: role name to assume for events of other accounts.")
-@click.option("--endpoint-url", help="AWS: endpoint URL for every service (e.g. a moto server).")
-@click.option("--azure-endpoint", help="Azure: ARM endpoint URL (e.g. the local emulator).")
-@click.option("--gcp-endpoint", help="Google: Vertex AI API endpoint URL (e.g. the local emulator).")
+@cloud_connection_options
 @click.option(
     "--wait-seconds",
     type=click.IntRange(0, 20),
