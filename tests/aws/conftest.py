@@ -40,8 +40,14 @@ def estate() -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def moto_server() -> Iterator[str]:
-    """A moto server on loopback (real HTTP), reset per module; yields its URL."""
+    """A moto server on loopback (real HTTP), reset per module; yields its URL.
+
+    The threaded server shares moto's in-process backends, so it starts from a reset: without one, a
+    module seeding the estate after another module's server (with no ``mock_aws`` between them, as
+    happens when xdist hands a worker those two modules in a row) finds the roles already there.
+    """
     import os
+    import urllib.request
 
     from moto.server import ThreadedMotoServer
 
@@ -52,6 +58,7 @@ def moto_server() -> Iterator[str]:
     server.start()
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
     try:
         yield url
     finally:
