@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from scanner.clouds.aws.sagemaker import LISTINGS
-from tests.aws.aws_helpers import REGIONS, by_name, live_scan, load_bench_module
+from tests.aws.aws_helpers import REGIONS, by_name, fake_aws_credentials, live_scan, load_bench_module
 
 
 @pytest.fixture(scope="module")
@@ -20,18 +20,13 @@ def seeded(moto_server: str) -> dict[str, Any]:
     from scanner.sandbox.aws_estate import seed_aws
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        fake_aws_credentials(mp, managed_policies=True)  # as the module's server was started
         return seed_aws(moto_server, regions=REGIONS)
 
 
 @pytest.fixture
 def server_env(monkeypatch: pytest.MonkeyPatch, moto_server: str) -> str:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    fake_aws_credentials(monkeypatch, managed_policies=True)
     return moto_server
 
 
@@ -77,7 +72,7 @@ def test_unreachable_endpoint_is_an_error_not_a_crash(server_env: str) -> None:
 def test_cli_scan_json(seeded: dict[str, Any], server_env: str, tmp_path: Path) -> None:
     pytest.importorskip("scanner.cli.scan_cmd")
     out = tmp_path / "aws.json"
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    env = dict(os.environ)  # server_env's fake credentials
     proc = subprocess.run(
         [
             sys.executable,

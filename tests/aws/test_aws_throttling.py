@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from scanner.clouds.retry_after import MAX_RETRY_AFTER
-from tests.aws.aws_helpers import by_name, live_scan
+from tests.aws.aws_helpers import by_name, fake_aws_credentials, live_scan
 from tests.fuzz.fault_proxy import Fault, FaultProxy
 
 LIST_ENDPOINTS = "SageMaker.ListEndpoints"
@@ -22,18 +22,13 @@ def seeded(moto_server: str) -> dict[str, Any]:
     from scanner.sandbox.aws_estate import seed_aws
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        fake_aws_credentials(mp, managed_policies=True)  # as the module's server was started
         return seed_aws(moto_server, regions=("us-east-1",))
 
 
 @pytest.fixture
 def slept(monkeypatch: pytest.MonkeyPatch, moto_server: str) -> list[float]:
-    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing")):
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    fake_aws_credentials(monkeypatch, managed_policies=True)
     waits: list[float] = []
     monkeypatch.setattr("time.sleep", waits.append)
     return waits

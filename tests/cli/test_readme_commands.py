@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
+from tests.aws.aws_helpers import fake_aws_credentials
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -62,12 +63,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch):
     from scanner.sandbox.arm_emulator import start_arm_emulator
     from scanner.sandbox.vertex_emulator import default_estate_path, start_vertex_emulator
 
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
+    fake_aws_credentials(monkeypatch)
     vertex_estate = json.loads(default_estate_path().read_text(encoding="utf-8"))
     with mock_aws(), start_arm_emulator() as arm, start_vertex_emulator() as vertex:
         yield {
