@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import sysconfig
 import venv
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,55 @@ def pytest_configure(config: pytest.Config) -> None:
     except ImportError:  # pragma: no cover - moto is a dev dependency
         return
     install()
+
+
+# -- pytest-xdist (``-n auto --dist loadgroup`` in pyproject's addopts) ---------------------------------
+
+SHARED_SESSION_FIXTURES = {"wheel": "wheel", "fresh_venv": "wheel", "seeded_live_sources": "seeded-estates"}
+"""Session fixtures too costly to build once per worker (fixture -> xdist group). A module any of whose
+tests uses one runs whole on one worker with the other modules that use it (``--dist loadgroup``), so
+the fixture is built once per run and the module's own module-scoped fixtures once too."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (its hook appends the group to node ids)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    groups: dict[Path, str] = {}
+    for item in items:
+        for name in item.fixturenames:
+            if name in SHARED_SESSION_FIXTURES:
+                groups.setdefault(item.path, SHARED_SESSION_FIXTURES[name])
+    for item in items:
+        if item.path in groups:
+            item.add_marker(pytest.mark.xdist_group(groups[item.path]))
+
+
+_WORKER_FUZZ_CASES: Counter[str] = Counter()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist (controller): add up the fuzz cases a worker generated (tests/fuzz/conftest.py)."""
+    _WORKER_FUZZ_CASES.update(getattr(node, "workeroutput", {}).get("fuzz_cases", {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """One line: cases per fuzz family, so the suite's reach is visible in every run; and, for
+    ``make fuzz`` (tests/fuzz/run.py), this run's counts added to the JSON file ``$FUZZ_COUNTS``."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller reports
+        return
+    cases = Counter(_WORKER_FUZZ_CASES)
+    harness = sys.modules.get("fuzz_harness")  # imported in this process when the run has no workers
+    if harness is not None:
+        cases.update(harness.CASES)
+    if cases:
+        families = ", ".join(f"{name} {n}" for name, n in sorted(cases.items()))
+        terminalreporter.write_line(f"fuzz cases: {families} (total {sum(cases.values())})")
+    target = os.environ.get("FUZZ_COUNTS")
+    if target:
+        path = Path(target)
+        totals = Counter(json.loads(path.read_text())) if path.is_file() else Counter()
+        totals.update(cases)
+        path.write_text(json.dumps(dict(sorted(totals.items())), indent=2) + "\n")
 
 
 SHARED = REPO.parent / "shared"
@@ -74,18 +126,25 @@ def seeded_live_sources() -> list[Any]:
 
 
 # The wheel is built once per session the way the README says (``pip wheel --no-deps``, PEP 517
-# through setuptools). The fresh venv has no pip and no mlscan of its own; the wheel is installed
-# into it with ``--no-deps`` and the project venv's site-packages supply the third-party
-# dependencies (through a ``.pth`` file, which does not activate the project's editable install),
-# so no network and no second dependency install.
+# through setuptools), from a copy of the checkout: setuptools builds in the source tree (build/,
+# *.egg-info), which must not be written by the tests. The fresh venv has no pip and no mlscan of its
+# own; the wheel is installed into it with ``--no-deps`` and the project venv's site-packages supply the
+# third-party dependencies (through a ``.pth`` file, which does not activate the project's editable
+# install), so no network and no second dependency install.
+
+NOT_SOURCES = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+NOT_SOURCES += ("mlscan-report", ".bench", ".fuzz", "node_modules")
+"""What the checkout copied for the wheel build leaves out: VCS data, environments, outputs, caches."""
 
 
 @pytest.fixture(scope="session")
 def wheel(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """mlscan's wheel, built from the checkout."""
+    """mlscan's wheel, built from (a copy of) the checkout."""
+    source = tmp_path_factory.mktemp("wheel-source") / "mlscan"
+    shutil.copytree(repo_root, source, ignore=shutil.ignore_patterns(*NOT_SOURCES), symlinks=True)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(repo_root)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
         text=True,

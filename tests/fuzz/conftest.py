@@ -1,19 +1,23 @@
-"""Fuzz suite configuration: print how many cases each family generated."""
+"""Fuzz suite configuration: the harness on the path, and this process's case counts handed to the summary.
+
+tests/conftest.py prints the cases per family at the end of the run (and adds them to ``FUZZ_COUNTS``
+for ``make fuzz``). Under pytest-xdist each worker generates its own cases, so a worker hands its
+counts to the controller through ``workeroutput``.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fuzz_harness import CASES, write_counts  # noqa: E402
+from fuzz_harness import CASES  # noqa: E402
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ANN001, ARG001
-    """One line: cases per fuzz family, so the suite's reach is visible in every run."""
-    if CASES:
-        families = ", ".join(f"{name} {n}" for name, n in sorted(CASES.items()))
-        terminalreporter.write_line(f"fuzz cases: {families} (total {sum(CASES.values())})")
-    write_counts(os.environ.get("FUZZ_COUNTS"))
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_cases"] = dict(CASES)

@@ -8,7 +8,6 @@ database under ``.fuzz/examples`` and replayed first by every later ``make fuzz`
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -20,7 +19,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / ".fuzz" / "examples"
 CASES: Counter[str] = Counter()
-"""family → cases generated in this process (printed at the end of the pytest run)."""
+"""family → cases generated in this process (added up and printed at the end of the run: tests/conftest.py)."""
 
 
 def budget(examples: int) -> settings:
@@ -45,16 +44,6 @@ def budget(examples: int) -> settings:
 def count(family: str) -> None:
     """Record one generated case of ``family``."""
     CASES[family] += 1
-
-
-def write_counts(path: str | None) -> None:
-    """Add this run's counts to the JSON file ``path`` (used by ``make fuzz`` across rounds)."""
-    if not path:
-        return
-    target = Path(path)
-    totals = Counter(json.loads(target.read_text())) if target.is_file() else Counter()
-    totals.update(CASES)
-    target.write_text(json.dumps(dict(sorted(totals.items())), indent=2) + "\n")
 
 
 def no_traceback(*texts: str) -> None:
