@@ -70,7 +70,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory, seeded_live_sources: list[
     finish(result, options)
     # The raw result as saved by --format json, re-rendered by the CLI: console and stderr too.
     saved = out / "reports" / FILE_FORMATS["json"].filename
-    run = CliRunner().invoke(main, ["report", str(saved), "--format", "console", "--format", "json"])
+    # (into the scratch directory, so the re-rendered JSON is checked too and the checkout stays clean)
+    rerendered = ["--format", "console", "--format", "json", "--output-dir", str(out / "rerendered")]
+    run = CliRunner().invoke(main, ["report", str(saved), *rerendered])
     assert run.exit_code == 0, run.output
     texts = {str(p.relative_to(out)): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()}
     texts["stdout+stderr"] = run.output
