@@ -16,10 +16,16 @@ Estate file shape::
                      "models": [{"name": "...", "versions": [{"name": "1", "properties": {"jobName": ...}}]}]}],
      "registries": [{<ARM registry JSON with id>}],
      "roleAssignments": [{"properties": {"scope", "roleDefinitionId", "principalId"}}],
+     "metricAlerts": [{<ARM metric alert JSON with id>}],
+     "apiManagement": [{<ARM API Management service JSON with id>, "policies": [<policy JSON>],
+                        "apis": [{<API JSON with name>, "policies": [<policy JSON>]}]}],
      "storageAccounts": [<ARM storage account JSON with id, and optionally "blobService": <blob service
                           properties>, "containers": [...], "diagnosticSettings": [...] of its blob service>]}
 
-Children need only ``name``: their ``id`` and ``type`` are derived from the parent.
+Children need only ``name``: their ``id`` and ``type`` are derived from the parent. A workspace or an online
+endpoint may carry ``"diagnosticSettings": [...]`` (served under its ``providers/Microsoft.Insights``); every
+workspace and endpoint answers that list, and every subscription its metric alert and API Management lists,
+if only with ``[]``, as ARM does.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ _CHILDREN = {
     "datastores": "Microsoft.MachineLearningServices/workspaces/datastores",
 }
 _STORAGE_CHILDREN = ("blobService", "containers", "diagnosticSettings")
+_DIAGNOSTICS = "/providers/Microsoft.Insights/diagnosticSettings"
+_APIM = "/providers/Microsoft.ApiManagement/service"
 _ERROR_CODES = {
     400: "BadRequest",
     403: "AuthorizationFailed",
@@ -87,6 +95,10 @@ class _Routes:
             self._collection(
                 f"/subscriptions/{sub['subscriptionId']}/providers/Microsoft.Authorization/roleAssignments"
             )
+            self._collection(
+                f"/subscriptions/{sub['subscriptionId']}/providers/Microsoft.Insights/metricAlerts"
+            )
+            self._collection(f"/subscriptions/{sub['subscriptionId']}{_APIM}")
         for workspace in estate.get("workspaces", []):
             self._add_workspace(workspace)
         for registry in estate.get("registries", []):
@@ -97,6 +109,33 @@ class _Routes:
             self._add_storage_account(account)
         for assignment in estate.get("roleAssignments", []):
             self._add_role_assignment(assignment)
+        for alert in estate.get("metricAlerts", []):
+            item = copy.deepcopy(dict(alert))
+            item.setdefault("type", "Microsoft.Insights/metricAlerts")
+            self._add(
+                f"/subscriptions/{item['id'].split('/')[2]}/providers/Microsoft.Insights/metricAlerts", item
+            )
+        for service in estate.get("apiManagement", []):
+            self._add_api_management(service)
+
+    def _add_api_management(self, raw: Mapping[str, Any]) -> None:
+        """An API Management service, its APIs and the policies of both (policy JSON as ARM lists it)."""
+        service = {k: copy.deepcopy(v) for k, v in raw.items() if k not in ("apis", "policies")}
+        service.setdefault("type", "Microsoft.ApiManagement/service")
+        self._add(f"/subscriptions/{service['id'].split('/')[2]}{_APIM}", service)
+        self._collection(f"{service['id']}/policies").extend(copy.deepcopy(list(raw.get("policies", []))))
+        self._collection(f"{service['id']}/apis")
+        for api in raw.get("apis", []):
+            item = {k: copy.deepcopy(v) for k, v in api.items() if k != "policies"}
+            item.setdefault("id", f"{service['id']}/apis/{item['name']}")
+            item.setdefault("type", "Microsoft.ApiManagement/service/apis")
+            self._add(f"{service['id']}/apis", item)
+            self._collection(f"{item['id']}/policies").extend(copy.deepcopy(list(api.get("policies", []))))
+
+    def _diagnostics(self, resource_id: str, raw: Mapping[str, Any]) -> None:
+        self._collection(f"{resource_id}{_DIAGNOSTICS}").extend(
+            copy.deepcopy(list(raw.get("diagnosticSettings", [])))
+        )
 
     def _collection(self, path: str) -> list[dict[str, Any]]:
         return self.collections.setdefault(path.lower(), [])
@@ -106,17 +145,24 @@ class _Routes:
         self.items[obj["id"].lower()] = obj
 
     def _add_workspace(self, raw: Mapping[str, Any]) -> None:
-        workspace = {k: copy.deepcopy(v) for k, v in raw.items() if k not in _CHILDREN}
+        workspace = {
+            k: copy.deepcopy(v) for k, v in raw.items() if k not in _CHILDREN and k != "diagnosticSettings"
+        }
         workspace.setdefault("type", "Microsoft.MachineLearningServices/workspaces")
         ws_id = workspace["id"]
         parts = ws_id.split("/")
         subscription, group = parts[2], parts[4]
         self._collection(f"/subscriptions/{subscription}{_PROVIDER}/workspaces").append(workspace)
         self._add(f"/subscriptions/{subscription}/resourceGroups/{group}{_PROVIDER}/workspaces", workspace)
+        self._diagnostics(ws_id, raw)
         for segment, type_name in _CHILDREN.items():
             self._collection(f"{ws_id}/{segment}")
             for child in raw.get(segment, []):
-                item = {k: copy.deepcopy(v) for k, v in child.items() if k not in ("deployments", "versions")}
+                item = {
+                    k: copy.deepcopy(v)
+                    for k, v in child.items()
+                    if k not in ("deployments", "versions", "diagnosticSettings")
+                }
                 item.setdefault("id", f"{ws_id}/{segment}/{item['name']}")
                 item.setdefault("type", type_name)
                 self._add(f"{ws_id}/{segment}", item)
@@ -128,6 +174,7 @@ class _Routes:
                         ver.setdefault("type", f"{type_name}/versions")
                         self._add(f"{item['id']}/versions", ver)
                 if segment == "onlineEndpoints":
+                    self._diagnostics(item["id"], child)
                     self._collection(f"{item['id']}/deployments")
                     for deployment in child.get("deployments", []):
                         dep = copy.deepcopy(deployment)

@@ -4,7 +4,8 @@ It serves a seeded estate (``data/vertex_estate.json``: projects → locations �
 endpoints / models / customJobs / trainingPipelines, projects → zones → Workbench
 instances, plus each project's IAM policy; ``buckets``: name → Cloud Storage bucket JSON with its
 ``iamPolicy``, ``acl`` and ``defaultObjectAcl``) at the paths the ``aiplatform_v1`` and
-``notebooks_v2`` REST transports and the Resource Manager ``getIamPolicy`` call use
+``notebooks_v2`` REST transports, the Resource Manager ``getIamPolicy`` call (with the project's
+``auditConfigs``) and Cloud Monitoring's ``alertPolicies`` list (each project's ``alertPolicies``) use
 (``/v2/projects/P/locations/-/instances`` lists every zone, as the Notebooks API does), pages lists with ``nextPageToken``, records every
 request, and injects faults (403 / 404 / 429 / 500) on paths that match a glob, so
 tests can prove that a partial failure is reported while the rest of the scan goes on.
@@ -144,10 +145,19 @@ class Emulator(BackgroundServer):
             return 403, _error(403, f"Permission denied on project {project} (or it does not exist)")
         return 200, data.get("iamPolicy", {"version": 1, "bindings": []})
 
+    def _alert_policies(self, project: str) -> tuple[int, dict[str, Any]]:
+        """Cloud Monitoring ``projects.alertPolicies.list`` (one page: the estate's ``alertPolicies``)."""
+        data = self.estate.get("projects", {}).get(project)
+        if data is None:
+            return 403, _error(403, f"Permission denied on project {project} (or it does not exist)")
+        return 200, {"alertPolicies": data.get("alertPolicies", [])}
+
     def _get(self, parts: list[str], query: Mapping[str, list[str]]) -> tuple[int, dict[str, Any]]:
         # /v1|/ui /projects/{p}/locations[/{l}/{collection}]; /v2/projects/{p}/locations/{zone|-}/instances[/{i}]
         if parts[:1] == ["v2"]:
             return self._notebooks(parts, query)
+        if parts[:2] == ["v3", "projects"] and parts[3:] == ["alertPolicies"]:
+            return self._alert_policies(parts[2])
         if len(parts) < 4 or parts[0] not in ("v1", "ui") or parts[1] != "projects":
             return 404, _error(404, "unknown path")
         project = self.estate.get("projects", {}).get(parts[2])

@@ -7,6 +7,7 @@ from typing import Any
 from scanner.clouds.azure import facts_common as fc
 from scanner.clouds.azure.client import list_with_raw
 from scanner.clouds.azure.iam import identity_label, identity_principals
+from scanner.clouds.azure.monitoring import capture_completeness
 from scanner.clouds.azure.types import TYPES
 from scanner.clouds.azure.workspaces import WorkspaceContext
 from scanner.model import Resource
@@ -31,6 +32,7 @@ def endpoint_resources(client: Any, ctx: WorkspaceContext) -> list[Resource]:
             "encryption.cmk": ctx.cmk,
         }
         facts.update(fc.deployment_facts(deployments, ctx.cmk))
+        facts.update(capture_completeness(deployments))
         identity = getattr(model, "identity", None)
         principals = identity_principals(identity)
         facts.update(

@@ -21,6 +21,7 @@ from scanner.clouds.azure.facts_common import Grant
 from scanner.clouds.azure.iam import subscription_grants
 from scanner.clouds.azure.jobs import job_resources
 from scanner.clouds.azure.models import model_refs, model_resources
+from scanner.clouds.azure.monitoring_live import SubscriptionReads, diagnostics_reader, with_monitoring
 from scanner.clouds.azure.workspaces import WorkspaceContext, resource_group_of, workspace_resource
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.model import Resource, ScanError, Source
@@ -43,6 +44,7 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
             )
     source = Source(kind="live", address=options.azure_endpoint or az.ARM_URL)
     resources: list[Resource] = []
+    reads = SubscriptionReads(options, cred)
     workers = max(1, options.max_workers)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscan-azure") as pool:
         tasks: list[tuple[str, Any, Any, Sequence[Grant] | None]] = []
@@ -60,12 +62,13 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
                     ScanError(f"azure/{subscription}", f"listing registries: {az.describe_error(exc)}")
                 )
         progress.add(_LABEL, len(tasks))
-        futures = [pool.submit(_workspace, options, cred, source, *task) for task in tasks]
+        futures = [pool.submit(_workspace, options, cred, source, reads, *task) for task in tasks]
         for future in futures:
             found_resources, found_errors = future.result()
             resources.extend(found_resources)
             errors.extend(found_errors)
             progress.advance(_LABEL)
+    errors.extend(reads.errors)
     return SourceResult(resources=tuple(resources), errors=tuple(errors))
 
 
@@ -99,6 +102,7 @@ def _workspace(
     options: LiveOptions,
     cred: Any,
     source: Source,
+    reads: SubscriptionReads,
     subscription: str,
     model: Any,
     raw: dict,
@@ -146,6 +150,8 @@ def _workspace(
     computes, infos = attempt("computes", lambda: compute_resources(client, ctx), ([], {}))
     resources.extend(computes)
     endpoints = attempt("online endpoints", lambda: endpoint_resources(client, ctx), [])
+    diagnostics = diagnostics_reader(options, cred)
+    endpoints = with_monitoring(endpoints, ctx.id, subscription, reads, diagnostics, errors, ctx.where)
     resources.extend(endpoints)
     models, model_errors = model_resources(client, ctx, model_refs(endpoints, ctx))
     resources.extend(models)

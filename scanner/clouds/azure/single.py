@@ -11,6 +11,7 @@ from __future__ import annotations
 from scanner.clouds.azure import client as az
 from scanner.clouds.azure.iam import subscription_grants
 from scanner.clouds.azure.live import _workspace
+from scanner.clouds.azure.monitoring_live import SubscriptionReads
 from scanner.clouds.base import LiveOptions, SourceResult
 from scanner.model import ScanError, Source
 
@@ -59,6 +60,8 @@ def read_one(options: LiveOptions, arm_id: str) -> SourceResult:
     else:
         errors = []
     source = Source(kind="live", address=options.azure_endpoint or az.ARM_URL)
-    resources, found_errors = _workspace(options, cred, source, subscription, model, raw, grants)
+    reads = SubscriptionReads(options, cred)
+    resources, found_errors = _workspace(options, cred, source, reads, subscription, model, raw, grants)
+    found_errors = [*found_errors, *reads.errors]
     wanted = tuple(r for r in resources if r.id.lower() == target or r.id.lower().startswith(target + "/"))
     return SourceResult(resources=wanted, errors=(*errors, *found_errors))

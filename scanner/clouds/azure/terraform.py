@@ -16,12 +16,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.clouds.azure import facts_common as fc
+from scanner.clouds.azure import monitoring as mon
 from scanner.clouds.azure.tf_azapi import AZAPI_MAPPERS, azapi_type
 from scanner.clouds.azure.tf_common import identity as _identity
 from scanner.clouds.azure.tf_common import resource as _resource
 from scanner.clouds.azure.tf_common import storage_public
 from scanner.clouds.azure.tf_datastores import DATASTORE_TYPES, map_datastore, map_synapse_spark
 from scanner.clouds.azure.tf_iam import primary_is_user_assigned
+from scanner.clouds.azure.tf_monitoring import endpoint_keys, surroundings
 from scanner.clouds.azure.tf_storage import storage_artifact_facts
 from scanner.clouds.base import TerraformMapper
 from scanner.iac.graph import TfIndex
@@ -175,6 +177,9 @@ def _endpoint_common(
         "encryption.cmk": cmk_fact,
     }
     facts.update(fc.deployment_facts(deployments, cmk_fact))
+    facts.update(mon.capture_completeness(deployments))
+    keys_of = endpoint_keys(tf, workspace, auth_mode, tf.attrs.get("name"))
+    facts.update(mon.monitoring_facts(keys_of, surroundings(index)))
     identity, keys = _identity(tf, index, None)
     facts.update(identity)
     models = [

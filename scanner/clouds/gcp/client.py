@@ -46,6 +46,7 @@ class ClientFactory:
         self._global: Any = None
         self._iam: Any = None
         self._notebooks: Any = None
+        self._alerts: Any = None
         self._storage: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.retry = _retry(float(options.extra.get("gcp_retry_timeout", 30.0)))
@@ -94,6 +95,46 @@ class ClientFactory:
                     **self._options("cloudresourcemanager.googleapis.com")
                 )
             return self._iam
+
+    def alert_policies(self, project: str) -> list[dict[str, Any]]:
+        """Every Cloud Monitoring alert policy of ``project`` (``projects.alertPolicies.list``, JSON).
+
+        google-cloud-monitoring speaks gRPC only, so this one list goes over the v3 REST API through
+        google-auth's AuthorizedSession (the same credentials; pages followed by ``nextPageToken``).
+        An error status raises google-api-core's exception for it (retried on 429 / 503 like the rest).
+        """
+        with self._lock:
+            if self._alerts is None:
+                from google.auth.transport.requests import AuthorizedSession
+
+                self._alerts = AuthorizedSession(self._credentials)
+            session = self._alerts
+        base = self._endpoint or "https://monitoring.googleapis.com"
+        url = f"{base}/v3/projects/{project}/alertPolicies"
+        tokens = PageTokens(url)
+        found: list[dict[str, Any]] = []
+        token = ""
+        while True:
+            page = self._get_json(session, url, {"pageToken": token} if token else {})
+            found.extend(p for p in page.get("alertPolicies") or () if isinstance(p, dict))
+            token = page.get("nextPageToken") or ""
+            tokens.see(token)
+            if not token:
+                return found
+
+    def _get_json(self, session: Any, url: str, params: dict[str, str]) -> dict[str, Any]:
+        from google.api_core import exceptions
+
+        def call() -> dict[str, Any]:
+            response = session.get(url, params=params, timeout=self.timeout)
+            if response.status_code >= 400:
+                raise exceptions.from_http_response(response)
+            body = response.json()
+            if not isinstance(body, dict):
+                raise ValueError(f"{url}: answer is not a JSON object")
+            return body
+
+        return self.retry(call)() if self.retry is not None else call()
 
     def notebooks(self) -> Any:
         """The Notebooks v2 client (Vertex AI Workbench instances; one global endpoint for every zone)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,10 @@ class LiveContext:
 
     buckets: Mapping[str, StorageState | None] | None = field(default=None)
     """Cloud Storage buckets judged this scan, by name (None: none were read)."""
+    audit_configs: Sequence[Mapping[str, Any]] | None = field(default=None)
+    """The project IAM policy's audit configs (None: the policy could not be read)."""
+    alert_policies: Sequence[Mapping[str, Any]] | None = field(default=None)
+    """The project's Cloud Monitoring alert policies (None: they could not be listed)."""
 
     def artifacts(self, *values: Any) -> dict[str, Any]:
         """``artifacts.*`` over the buckets the values name (``gs://`` URIs); none named → no facts."""

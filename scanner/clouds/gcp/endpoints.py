@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.clouds.gcp import facts_common as fc
+from scanner.clouds.gcp import monitoring as mon
 from scanner.clouds.gcp.context import LiveContext
 from scanner.clouds.gcp.types import TYPES
 from scanner.model import Resource
@@ -25,6 +26,10 @@ def endpoint_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts.update(fc.kms_facts(item))
     facts.update(fc.endpoint_network_facts(item))
     facts.update(fc.request_logging_facts(item))
+    facts.update(mon.capture_completeness(item))
+    facts.update(
+        mon.monitoring_facts([item["name"].rsplit("/", 1)[-1]], ctx.audit_configs, ctx.alert_policies)
+    )
     facts.update(deployed_models_facts(deployed, ctx))
     facts["data.sensitivity"] = fc.sensitivity(labels)
     served = [(ctx.models or {}).get(dm.get("model")) for dm in deployed]

@@ -83,8 +83,11 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
     roles = ProjectRoles(clients, report)
     resources: list[Resource] = []
     for project, locations in located:
+        watched = _watched(clients, project, fetched, roles, report)
         for location in locations:
-            built = _build(project, location, fetched, roles, report, extra.run_metrics, buckets.get(project))
+            built = _build(
+                project, location, fetched, roles, report, extra.run_metrics, buckets.get(project), watched
+            )
             resources.extend(link_models_to_jobs(built))
     return SourceResult(resources=tuple(resources), errors=tuple(errors))
 
@@ -156,6 +159,24 @@ def _fetch(
         progress.advance(PROGRESS_LABEL)
 
 
+def _watched(
+    clients: ClientFactory,
+    project: str,
+    fetched: Mapping[tuple[str, str, str], list[dict[str, Any]] | None],
+    roles: ProjectRoles,
+    report: Callable[[str, str], None],
+) -> tuple[Any, Any]:
+    """(audit configs, alert policies) of a project with endpoints (read once; unreadable → None)."""
+    if not any(items for (p, _, rtype), items in fetched.items() if p == project and rtype == "endpoints"):
+        return None, None
+    try:
+        policies: Any = clients.alert_policies(project)
+    except Exception as exc:  # noqa: BLE001 - reported; the alarm fact is unknown
+        report(f"gcp/{project}/global/alertPolicies", describe_error(exc))
+        policies = None
+    return roles.audit_configs(project), policies
+
+
 def _build(
     project: str,
     location: str,
@@ -164,6 +185,7 @@ def _build(
     report: Callable[[str, str], None],
     run_metrics: Mapping[str, Mapping[str, float]],
     buckets: Mapping[str, StorageState | None] | None = None,
+    watched: tuple[Any, Any] = (None, None),
 ) -> list[Resource]:
     models = fetched.get((project, location, "models"))
     stores = fetched.get((project, location, "featureOnlineStores"))
@@ -175,6 +197,8 @@ def _build(
         online_stores=None if stores is None else {s["name"]: s for s in stores},
         run_metrics=run_metrics,
         buckets=buckets,
+        audit_configs=watched[0],
+        alert_policies=watched[1],
     )
     built: list[Resource] = []
     for rtype in (t.name for t in LIVE_TYPES):  # feature views after their online stores

@@ -19,6 +19,7 @@ from scanner.clouds.base import TerraformMapper, literal_tags, resource_from_tf
 from scanner.clouds.gcp import facts_common as fc
 from scanner.clouds.gcp import store_facts as sf
 from scanner.clouds.gcp.tf_colab import map_runtime, map_runtime_template
+from scanner.clouds.gcp.tf_monitoring import endpoint_monitoring
 from scanner.clouds.gcp.tf_notebooks import (
     map_notebooks_instance,
     map_notebooks_runtime,
@@ -54,6 +55,7 @@ def map_endpoint(tf: TfResource, index: TfIndex) -> Iterable[Resource]:
     facts.update(fc.kms_facts(tf.attrs))
     facts.update(fc.endpoint_network_facts(tf.attrs))
     facts.update(fc.request_logging_facts(tf.attrs))
+    facts.update(endpoint_monitoring(tf, index))
     return [_resource(tf, "endpoint", facts)]
 
 

@@ -256,3 +256,75 @@ resource "azapi_resource" "scoring_blue" {
     }
   }
 }
+
+# Monitoring readiness (MLS-LOG-006/007, MLS-EXP-009): the traffic log names each AAD caller, an alert
+# watches request volume, and API Management limits each caller in front of the endpoint.
+resource "azurerm_log_analytics_workspace" "ml" {
+  name                = "law-${var.prefix}"
+  location            = var.location
+  resource_group_name = azurerm_resource_group.ml.name
+  retention_in_days   = 90
+}
+
+resource "azurerm_monitor_diagnostic_setting" "ml_traffic" {
+  name                       = "traffic-to-log-analytics"
+  target_resource_id         = azurerm_machine_learning_workspace.ml.id
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.ml.id
+
+  enabled_log {
+    category = "AmlOnlineEndpointTrafficLog"
+  }
+}
+
+resource "azurerm_monitor_metric_alert" "scoring_volume" {
+  name                = "ep-${var.prefix}-volume"
+  resource_group_name = azurerm_resource_group.ml.name
+  scopes              = [azurerm_machine_learning_online_endpoint.scoring.id]
+  frequency           = "PT5M"
+  window_size         = "PT15M"
+
+  criteria {
+    metric_namespace = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
+    metric_name      = "RequestsPerMinute"
+    aggregation      = "Average"
+    operator         = "GreaterThan"
+    threshold        = 600
+  }
+}
+
+resource "azurerm_api_management" "ml" {
+  name                = "apim-${var.prefix}"
+  location            = var.location
+  resource_group_name = azurerm_resource_group.ml.name
+  publisher_name      = "ML platform"
+  publisher_email     = "ml-platform@example.com"
+  sku_name            = "Developer_1"
+}
+
+resource "azurerm_api_management_api" "scoring" {
+  name                = "scoring"
+  resource_group_name = azurerm_resource_group.ml.name
+  api_management_name = azurerm_api_management.ml.name
+  revision            = "1"
+  display_name        = "scoring"
+  path                = "scoring"
+  protocols           = ["https"]
+  service_url         = "https://${azurerm_machine_learning_online_endpoint.scoring.name}.${var.location}.inference.ml.azure.com/score"
+}
+
+resource "azurerm_api_management_api_policy" "scoring" {
+  api_name            = azurerm_api_management_api.scoring.name
+  api_management_name = azurerm_api_management.ml.name
+  resource_group_name = azurerm_resource_group.ml.name
+
+  xml_content = <<XML
+<policies>
+  <inbound>
+    <base />
+    <rate-limit-by-key calls="60" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault("Authorization","").AsJwt()?.Subject)" />
+  </inbound>
+  <backend><base /></backend>
+  <outbound><base /></outbound>
+</policies>
+XML
+}

@@ -91,7 +91,7 @@ resource "google_vertex_ai_endpoint" "claims" {
 
   predict_request_response_logging_config {
     enabled       = true
-    sampling_rate = 0.1
+    sampling_rate = 1
     bigquery_destination {
       output_uri = "bq://${var.project_id}.prediction_logs.claims"
     }
@@ -115,7 +115,7 @@ resource "google_vertex_ai_endpoint" "triage_psc" {
 
   predict_request_response_logging_config {
     enabled       = true
-    sampling_rate = 0.05
+    sampling_rate = 1
   }
 }
 
@@ -294,5 +294,40 @@ resource "google_notebooks_instance" "legacy" {
     notebook-disable-terminal  = "true"
     notebook-disable-downloads = "true"
     notebook-upgrade-schedule  = "0 3 * * SUN"
+  }
+}
+
+# Monitoring readiness (MLS-LOG-006/007): Data Access audit logs name every caller of online prediction,
+# and an alert watches each endpoint's prediction count (one time series per endpoint_id).
+resource "google_project_iam_audit_config" "vertex" {
+  project = var.project_id
+  service = "aiplatform.googleapis.com"
+
+  audit_log_config {
+    log_type = "DATA_READ"
+  }
+  audit_log_config {
+    log_type = "DATA_WRITE"
+  }
+}
+
+resource "google_monitoring_alert_policy" "prediction_volume" {
+  display_name = "Vertex endpoint prediction volume"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "prediction_count per endpoint above normal"
+    condition_threshold {
+      filter          = "resource.type = \"aiplatform.googleapis.com/Endpoint\" AND metric.type = \"aiplatform.googleapis.com/prediction/online/prediction_count\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 6000
+      duration        = "300s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["resource.label.endpoint_id"]
+      }
+    }
   }
 }
