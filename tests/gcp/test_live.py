@@ -207,7 +207,7 @@ def test_unreadable_models_make_inherited_explanations_unknown():
 
 
 def test_unreadable_iam_policy_makes_roles_unknown_not_safe():
-    with start_vertex_emulator(faults={"/v3/*": 403}) as emu:
+    with start_vertex_emulator(faults={"/v3/*:getIamPolicy": 403}) as emu:
         result = live_scan(emu, locations=("us-central1",))
     ep = by_id(result)[f"{US}/endpoints/1001"]
     assert ep.facts["identity.overprivileged"] is None

@@ -169,7 +169,7 @@ def test_metadata_values_other_than_notebook_switches_are_redacted(result):
 
 
 def test_unreadable_iam_policy_makes_a_named_accounts_breadth_unknown():
-    with start_vertex_emulator(faults={"/v3/*": 403}) as emu:
+    with start_vertex_emulator(faults={"/v3/*:getIamPolicy": 403}) as emu:
         result = live_scan(emu, locations=("us-central1",))
     assert notebooks(result)[OPEN].facts["identity.overprivileged"] is None
     assert [e.where for e in result.errors] == [f"gcp/{PROJECT}/global/iam"]
