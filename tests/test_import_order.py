@@ -17,7 +17,7 @@ import pytest
 SCANNER = Path(__file__).resolve().parents[1] / "scanner"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("scanner", "paths", "yamldoc", "jsondoc", "tristate"),
+    ("scanner", "paths", "yamldoc", "jsondoc", "tristate", "datacache"),
     ("model",),
     ("redact",),
     ("iac", "policy", "privacy", "compliance", "drift"),

@@ -43,16 +43,17 @@ def query_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def pop_query_options(kwargs: dict[str, Any]) -> Any:
     """The ``QueryLogOptions`` of a command's keyword arguments (removed from them), or None."""
+    paths = tuple(kwargs.pop("query_logs", ()) or ())
+    client_field = kwargs.pop("query_client_field", None)
+    client_pattern = kwargs.pop("query_client_pattern", None)
+    traffic_logs = tuple(kwargs.pop("query_traffic_logs", ()) or ())
+    if not paths:  # no logs to read: the query engine (numpy) is never imported
+        return None
     from scanner.queries.join import QueryLogOptions
 
-    paths = tuple(kwargs.pop("query_logs", ()) or ())
-    options = QueryLogOptions(
-        paths=paths,
-        client_field=kwargs.pop("query_client_field", None),
-        client_pattern=kwargs.pop("query_client_pattern", None),
-        traffic_logs=tuple(kwargs.pop("query_traffic_logs", ()) or ()),
+    return QueryLogOptions(
+        paths=paths, client_field=client_field, client_pattern=client_pattern, traffic_logs=traffic_logs
     )
-    return options if paths else None
 
 
 def with_query_logs(sources: Sequence[SourceResult], options: Any) -> list[SourceResult]:

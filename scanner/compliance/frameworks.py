@@ -13,15 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-
+from scanner.datacache import cached_outcomes
 from scanner.model import ScanError
 from scanner.paths import frameworks_dir
 from scanner.yamldoc import YamlDocument, YamlFileError
 
 _SCHEMA_FILE = Path(__file__).with_name("framework.schema.json")
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class FrameworkSet:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only when a file is validated (not from the cache)
+
     return Draft202012Validator(json.loads(_SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
@@ -91,8 +95,12 @@ def load_frameworks(extra_dirs: Sequence[str | Path] = (), *, builtin: bool = Tr
     dirs.extend(Path(d) for d in extra_dirs)
     by_id: dict[str, Framework] = {}
     errors: list[ScanError] = []
-    for path in _yaml_files(dirs, errors):
-        framework = load_framework_file(path, errors)
+    files = _yaml_files(dirs, errors)
+    bundled = files[: len(_yaml_files(dirs[:1], []))] if builtin else []
+    outcomes = cached_outcomes("frameworks", bundled, [_SCHEMA_FILE, Path(__file__)], _outcome)
+    outcomes += [_outcome(path) for path in files[len(bundled) :]]
+    for path, outcome in zip(files, outcomes, strict=True):
+        framework = _from_outcome(outcome, path, errors)
         if framework is not None:
             by_id[framework.id] = framework
     return FrameworkSet(tuple(by_id.values()), tuple(errors))
@@ -112,24 +120,35 @@ def _yaml_files(dirs: Iterable[Path], errors: list[ScanError]) -> list[Path]:
 
 def load_framework_file(path: Path, errors: list[ScanError]) -> Framework | None:
     """Parse and validate one framework file; on failure append a located error and return None."""
+    return _from_outcome(_outcome(path), path, errors)
+
+
+def _outcome(path: Path) -> dict[str, Any]:
+    """``{"data": document}`` for a valid framework file, else ``{"error": [where, reason]}``: plain
+    JSON, so that the verdict on a bundled file can be cached (scanner/datacache.py)."""
     try:
         doc = YamlDocument.read(path)
     except YamlFileError as exc:
-        errors.append(ScanError(exc.where, exc.reason, stage="compliance"))
-        return None
+        return {"error": [exc.where, exc.reason]}
     data = doc.data
     problems = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if problems:
         first = problems[0]
         line = doc.line(list(first.absolute_path))
         location = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        errors.append(ScanError(f"{path}:{line}", f"{location}: {first.message}", stage="compliance"))
-        return None
+        return {"error": [f"{path}:{line}", f"{location}: {first.message}"]}
     duplicate = _first_duplicate(c["id"] for c in data["controls"])
     if duplicate:
-        errors.append(ScanError(str(path), f"control id {duplicate!r} appears twice", stage="compliance"))
-        return None
-    return _framework_from_data(data, path)
+        return {"error": [str(path), f"control id {duplicate!r} appears twice"]}
+    return {"data": data}
+
+
+def _from_outcome(outcome: dict[str, Any], path: Path, errors: list[ScanError]) -> Framework | None:
+    if "data" in outcome:
+        return _framework_from_data(outcome["data"], path)
+    where, reason = outcome["error"]
+    errors.append(ScanError(where, reason, stage="compliance"))
+    return None
 
 
 def _framework_from_data(data: dict[str, Any], path: Path) -> Framework:

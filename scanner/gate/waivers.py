@@ -15,14 +15,17 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from jsonschema import Draft202012Validator
 
 from scanner.model import Finding, InputError, ScanResult, Suppression
 from scanner.yamldoc import YamlDocument, YamlFileError
 
 _SCHEMA_FILE = Path(__file__).with_name("waivers.schema.json")
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 class _DatesAsText(yaml.SafeLoader):
@@ -85,6 +88,8 @@ class WaiverOutcome:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only when a waivers file is read
+
     return Draft202012Validator(json.loads(_SCHEMA_FILE.read_text(encoding="utf-8")))
 
 

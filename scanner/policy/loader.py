@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from scanner.datacache import cached_outcomes
 from scanner.model import ScanError, Severity
 from scanner.paths import data_file, policies_dir
 from scanner.policy.model import Policy, PolicySet
@@ -54,8 +55,12 @@ def load_policies(extra_dirs: Sequence[str | Path] = (), *, builtin: bool = True
     policies: list[Policy] = []
     errors: list[ScanError] = []
     seen: dict[str, str] = {}
-    for path in policy_files(directories):
-        policy, problems = load_policy_file(path)
+    builtin_files = policy_files(directories[:1]) if builtin else []
+    outcomes = cached_outcomes("policies", builtin_files, _judged_by(), _outcome)
+    user_files = policy_files(directories[1:] if builtin else directories)
+    outcomes += [_outcome(path) for path in user_files]
+    for path, outcome in zip([*builtin_files, *user_files], outcomes, strict=True):
+        policy, problems = _from_outcome(outcome, path)
         errors.extend(problems)
         if policy is None:
             continue
@@ -80,22 +85,34 @@ def load_policies(extra_dirs: Sequence[str | Path] = (), *, builtin: bool = True
 
 def load_policy_file(path: Path) -> tuple[Policy | None, list[ScanError]]:
     """One policy, or None with the errors that make it invalid (each naming file:line and reason)."""
+    return _from_outcome(_outcome(path), path)
+
+
+def _judged_by() -> list[Path]:
+    """What decides whether a policy file is valid besides its own bytes (the cache key includes them)."""
+    here = Path(__file__).parent
+    return [_SCHEMA_PATH, data_file("facts.yaml"), Path(__file__), here / "patterns.py"]
+
+
+def _outcome(path: Path) -> dict[str, Any]:
+    """``{"data": document}`` for a valid policy file, else ``{"errors": [[where, reason], ...]}``:
+    plain JSON, so that the verdict on a bundled file can be cached (scanner/datacache.py)."""
     try:
         doc = YamlDocument.read(path)
     except YamlFileError as exc:
-        return None, [ScanError(where=exc.where, reason=exc.reason, stage="policy")]
-    problems = [
-        ScanError(where=doc.where(list(err.absolute_path)), reason=_schema_reason(err), stage="policy")
-        for err in _schema_errors(doc.data)
-    ]
+        return {"errors": [[exc.where, exc.reason]]}
+    problems = [[doc.where(list(err.absolute_path)), _schema_reason(err)] for err in _schema_errors(doc.data)]
     if not problems:
-        problems = [
-            ScanError(where=doc.where(where), reason=reason, stage="policy")
-            for where, reason in _semantic_problems(doc.data)
-        ]
-    if problems:
-        return None, problems
-    return _to_policy(doc.data, path), []
+        problems = [[doc.where(where), reason] for where, reason in _semantic_problems(doc.data)]
+    return {"errors": problems} if problems else {"data": doc.data}
+
+
+def _from_outcome(outcome: Mapping[str, Any], path: Path) -> tuple[Policy | None, list[ScanError]]:
+    if "data" in outcome:
+        return _to_policy(outcome["data"], path), []
+    return None, [
+        ScanError(where=where, reason=reason, stage="policy") for where, reason in outcome["errors"]
+    ]
 
 
 def _schema_errors(document: Any) -> list[Any]:
