@@ -250,3 +250,40 @@ def test_redactor_output_is_not_walked_twice_but_a_copy_is() -> None:
     copy = {**once, "token": "ghp_" + "a" * 36}
     again = redact_mapping(copy)
     assert again is not copy and "ghp_" not in str(again) and again["nested"] == once["nested"]
+
+
+def test_evidence_read_from_clean_facts_skips_the_walk_and_anything_else_is_redacted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import scanner.redact as redact
+    from scanner.model import Finding, Resource, ScanResult, Severity, Source, Status
+    from scanner.redact import redact_result
+
+    token = "ghp_" + "b" * 36
+    source = Source(kind="terraform", file="main.tf", line=1)
+    clean = Resource(
+        "aws", "sagemaker", "notebook", "r-clean", "n", source, facts={"notebook.root_access": "Enabled"}
+    )
+    secret = Resource(
+        "aws", "sagemaker", "notebook", "r-secret", "s", source, facts={"notebook.root_access": token}
+    )
+
+    def finding(resource: Resource, evidence: dict[str, object]) -> Finding:
+        return Finding(
+            "MLS-HRD-001", "t", "hardening", Severity.MEDIUM, Status.FAIL, resource.id, "notebook",
+            resource.name, "aws", "root access", source, evidence=evidence,
+        )  # fmt: skip
+
+    read = finding(clean, {"facts.notebook.root_access": clean.facts["notebook.root_access"]})
+    copied = finding(clean, {"facts.notebook.root_access": token})  # not the clean fact's own object
+    other_key = finding(clean, {"raw.password": "hunter2hunter2"})
+    from_secret = finding(secret, {"facts.notebook.root_access": secret.facts["notebook.root_access"]})
+    result = ScanResult((clean, secret), (read, copied, other_key, from_secret), (), "t0", "t1")
+    walked: list[int] = []
+    real = redact.redact_mapping
+    monkeypatch.setattr(redact, "redact_mapping", lambda m: walked.append(id(m)) or real(m))
+    out = redact_result(result)
+    assert out.findings[0] is read and id(read.evidence) not in walked  # nothing to hide, not walked
+    assert {id(f.evidence) for f in (copied, other_key, from_secret)} <= set(walked)
+    assert token not in repr(out.findings[1:]) and "hunter2" not in repr(out.findings)
+    assert token not in repr(out.resources)
