@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from query_baseline import baseline_detectors  # noqa: E402
 from query_traffic import ATTACK_FAMILIES, BENIGN_FAMILIES, Client, attackers, benign_clients, make_endpoint  # noqa: E402
 
+from scanner.queries.detectors.blacklight import Blacklight  # noqa: E402
 from scanner.queries.engine import analyse  # noqa: E402
-from scanner.queries.reader import QueryReader  # noqa: E402
+from scanner.queries.reader import QueryReader, is_traffic_log, load_traffic_logs  # noqa: E402
 from scanner.queries.run import identity_from_options, resolve_all, run_queries  # noqa: E402
 from scanner.sandbox.query_logs import Exchange, response_body, write_azureml, write_sagemaker, write_vertex  # noqa: E402
 
@@ -83,15 +84,23 @@ def write_endpoint(root: Path, spec: tuple, clients: list[Client], endpoint, rng
     return sum(len(e[2]) for e in events)
 
 
-def outcome(report, clients: dict[str, Client]) -> dict[str, dict]:
-    """Per client: first non-volume alert index and the detector that raised it, volume alert or not."""
+GATE = ("high", "critical")
+"""What `mlscan queries` fails on by default (--fail-on high): the alerts that count as detection."""
+
+
+def outcome(report, clients: dict[str, Client], gate: tuple[str, ...] | None = GATE) -> dict[str, dict]:
+    """Per client: first gating alert's index and detector; volume alerts and medium leads kept apart."""
     first: dict[str, tuple[int, str]] = {}
     volume: set[str] = set()
+    leads: set[str] = set()
     for alert in report.alerts:
         if alert.client is None:
             continue
         if alert.attack == "volume":
             volume.add(alert.client)
+            continue
+        if gate is not None and alert.severity not in gate:
+            leads.add(alert.client)
             continue
         if alert.client not in first or alert.query_index < first[alert.client][0]:
             first[alert.client] = (alert.query_index, alert.detector)
@@ -100,6 +109,7 @@ def outcome(report, clients: dict[str, Client]) -> dict[str, dict]:
             "first": first[name][0] if name in first else None,
             "detector": first[name][1] if name in first else None,
             "volume": name in volume,
+            "lead": name in leads,
         }
         for name in clients
     }
@@ -125,8 +135,6 @@ def run(paths_by_cloud: dict[str, tuple[list[str], dict]], detectors=None) -> tu
         else:
             files, _ = resolve_all(paths)
             identity = identity_from_options(options.get("client_field"), None)
-            from scanner.queries.reader import is_traffic_log, load_traffic_logs
-
             traffic_files = [f for f in files if is_traffic_log(f)]
             traffic, _ = load_traffic_logs(traffic_files)
             names = {f.location for f in traffic_files}
@@ -138,7 +146,51 @@ def run(paths_by_cloud: dict[str, tuple[list[str], dict]], detectors=None) -> tu
     return reports, time.perf_counter() - started, queries
 
 
-def main() -> None:
+GOALS = {
+    "first_five_detected": 0.95,
+    "benign_alarmed": 0.01,
+    "median_queries": 100,
+    "queries_per_cpu_second": 10_000,
+}
+
+
+def anonymous(sources: dict) -> dict:
+    """The same logs read without identity (a client field no record has): one stream per endpoint."""
+    return {k: (paths, {"client_field": "__no_identity__"}) for k, (paths, _) in sources.items()}
+
+
+def sender(location: str, clients: dict[str, Client], traffic: dict) -> str:
+    """The family of the client that sent the query logged at ``file:line`` (bench knowledge only)."""
+    path, _, number = location.rpartition(":")
+    line = Path(path).read_text().splitlines()[int(number) - 1]
+    record = json.loads(line)
+    request = record.get("xrequestid")
+    if request and str(request) in traffic:
+        name = (
+            json.loads(traffic[str(request)])
+            if str(traffic[str(request)]).startswith('"')
+            else traffic[str(request)]
+        )
+        return clients[str(name)].family if str(name) in clients else "?"
+    found = [c for c in clients if f'"{c}"' in line]
+    return clients[max(found, key=len)].family if found else "?"
+
+
+def summarize(result: dict, clients: dict[str, Client]) -> dict:
+    first5 = [n for n, c in clients.items() if c.attacker and c.family != "knockoff"]
+    benign = [n for n, c in clients.items() if not c.attacker]
+    detected = [result[n]["first"] for n in first5 if result[n]["first"] is not None]
+    alarmed = sum(result[n]["first"] is not None for n in benign)
+    return {
+        "first_five_detected": len(detected) / len(first5),
+        "first_five_detected_clients": f"{len(detected)} / {len(first5)}",
+        "first_five_median_queries": statistics.median(detected) if detected else None,
+        "benign_alarmed": alarmed / len(benign),
+        "benign_alarmed_clients": f"{alarmed} / {len(benign)}",
+    }
+
+
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--per-family", type=int, default=6)
@@ -167,32 +219,60 @@ def main() -> None:
         reports, seconds, queries = run(sources)
         cpu_seconds = run.cpu_seconds
         base_reports, base_seconds, _ = run(sources, detectors=baseline_detectors)
-    merged = {"errors": sum(len(r.errors) for r in reports), "alerts": sum(len(r.alerts) for r in reports)}
+        hashed_reports, _, _ = run(sources, detectors=lambda: [Blacklight()])
+        blind_reports, _, _ = run(anonymous(sources))
+        cpu_blind = run.cpu_seconds
+        traffic = load_traffic_logs(
+            [f for f in resolve_all([str(root / "azureml")])[0] if is_traffic_log(f)]
+        )[0]
+        blind = [
+            (
+                e.endpoint,
+                e.queries,
+                next((a for a in r.alerts if a.client is None and a.endpoint == e.endpoint), None),
+            )
+            for r in blind_reports
+            for e in r.endpoints
+        ]
+        blind = [
+            (name, n, a, sender(a.evidence["location"], clients, traffic) if a else None)
+            for name, n, a in blind
+        ]
+    speed = queries / cpu_seconds
     print(
         f"mlscan: {queries} queries parsed and analysed in {seconds:.1f} s wall = {queries / seconds:,.0f} queries/s; "
-        f"{cpu_seconds:.1f} s CPU = {queries / cpu_seconds:,.0f} queries per CPU-second; {merged}"
+        f"{cpu_seconds:.1f} s CPU = {speed:,.0f} queries per CPU-second; "
+        f"without identity {queries / cpu_blind:,.0f} queries per CPU-second"
     )
     ours = outcome(_Merged(reports), clients)
-    theirs = outcome(_Merged(base_reports), clients)
+    theirs = outcome(_Merged(base_reports), clients, gate=None)
+    hashed = outcome(_Merged(hashed_reports), clients)
     print(
-        "\n| family | clients | mlscan detected | mlscan median queries | baseline detected | baseline median queries |"
+        "\n| family | clients | mlscan detected | mlscan median queries | medium leads (PRADA) | baseline detected "
+        "| baseline median queries | Blacklight-style hashing per client | its median queries |"
     )
-    print("|---|---|---|---|---|---|")
-    for (family, n, share, median), (_, _, b_share, b_median) in zip(
-        table(ours, clients), table(theirs, clients), strict=False
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row, base, hash_row in zip(
+        table(ours, clients), table(theirs, clients), table(hashed, clients), strict=True
     ):
-        print(f"| {family} | {n} | {share:.0%} | {_fmt(median)} | {b_share:.0%} | {_fmt(b_median)} |")
-    summary = {}
-    for label, result in (("mlscan", ours), ("baseline", theirs)):
-        first5 = [n for n, c in clients.items() if c.attacker and c.family != "knockoff"]
-        benign = [n for n, c in clients.items() if not c.attacker]
-        detected = [result[n]["first"] for n in first5 if result[n]["first"] is not None]
-        summary[label] = {
-            "first_five_detected": len(detected) / len(first5),
-            "first_five_median_queries": statistics.median(detected) if detected else None,
-            "benign_alarmed": sum(result[n]["first"] is not None for n in benign) / len(benign),
-            "benign_clients": len(benign),
-        }
+        family, n, share, median = row
+        leads = sum(
+            ours[c]["lead"] and ours[c]["first"] is None for c, k in clients.items() if k.family == family
+        )
+        print(
+            f"| {family} | {n} | {share:.0%} | {_fmt(median)} | {leads} | {base[2]:.0%} | {_fmt(base[3])} "
+            f"| {hash_row[2]:.0%} | {_fmt(hash_row[3])} |"
+        )
+    print("\nwithout identity (one stream per endpoint, Blacklight-style hashing):")
+    print("| endpoint | queries | alarm at query | sent by |")
+    print("|---|---|---|---|")
+    for name, n, alert, family in blind:
+        print(f"| {name} | {n} | {alert.query_index if alert else '-'} | {family or '-'} |")
+    summary = {
+        "mlscan": summarize(ours, clients),
+        "baseline": summarize(theirs, clients),
+        "blacklight_per_client": summarize(hashed, clients),
+    }
     volume = {
         f: sum(ours[n]["volume"] for n, c in clients.items() if c.family == f)
         for f in BENIGN_FAMILIES + ATTACK_FAMILIES
@@ -206,6 +286,28 @@ def main() -> None:
             if result[n]["detector"]:
                 by[c.family][result[n]["detector"]] += 1
         print(label, "first detector per family:", {f: dict(d) for f, d in by.items()})
+    mine = summary["mlscan"]
+    missed = [
+        text
+        for ok, text in (
+            (
+                mine["first_five_detected"] >= GOALS["first_five_detected"],
+                f"detected {mine['first_five_detected']:.1%} < 95 %",
+            ),
+            (
+                mine["benign_alarmed"] <= GOALS["benign_alarmed"],
+                f"benign alarmed {mine['benign_alarmed']:.1%} > 1 %",
+            ),
+            (
+                (mine["first_five_median_queries"] or 1e9) <= GOALS["median_queries"],
+                f"median {mine['first_five_median_queries']} > 100 queries",
+            ),
+            (speed >= GOALS["queries_per_cpu_second"], f"{speed:,.0f} queries per CPU-second < 10,000"),
+        )
+        if not ok
+    ]
+    print("goals missed: " + "; ".join(missed) if missed else "all goals met")
+    return 1 if missed else 0
 
 
 class _Merged:
@@ -218,4 +320,4 @@ def _fmt(value) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from scanner.queries.records import Exposure
 
 _REQUEST_KEYS = ("instances", "inputs", "input_data", "data", "features", "rows")
@@ -23,6 +25,7 @@ _RESPONSE_KEYS = ("predictions", "outputs", "output", "results", "result", "data
 _SCORE_KEYS = ("probabilities", "probability", "scores", "score", "confidences", "confidence")
 _LABEL_KEYS = ("predicted_label", "label", "labels", "class", "classes", "displayNames", "prediction")
 MAX_FEATURES = 100_000
+_PLAIN = (int, float)
 """A hostile payload cannot make one query hold more numbers than this."""
 
 
@@ -64,6 +67,12 @@ def parse_response(text: str, encoding: str) -> list[Answer]:
 
 
 def _loads(text: str, on_float: Callable[[int], None] | None = None) -> Any:
+    if on_float is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass  # NaN / Infinity and other lenient JSON: the standard parser below decides
+
     def parse_float(token: str) -> float:
         if on_float is not None:
             on_float(_decimals_of(token))
@@ -116,6 +125,9 @@ def _instances(value: Any) -> list[tuple[float, ...]]:
 
 
 def _flatten(value: Any) -> tuple[float, ...]:
+    if isinstance(value, list) and len(value) <= MAX_FEATURES and all(type(v) in _PLAIN for v in value):
+        flat = tuple(map(float, value))  # the common case: one flat row of numbers
+        return flat if all(map(math.isfinite, flat)) else tuple(x if math.isfinite(x) else 0.0 for x in flat)
     out: list[float] = []
     stack = [value]
     while stack:

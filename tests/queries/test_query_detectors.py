@@ -6,7 +6,7 @@ import numpy as np
 
 from scanner.queries.run import run_queries
 from scanner.sandbox.query_logs import write_sagemaker
-from tests.queries.traffic import population
+from tests.queries.traffic import exchanges, population, sign_steps
 
 
 def _alerts(tmp_path, seed=0, anonymous=False):
@@ -54,3 +54,18 @@ def test_logs_without_identity_get_the_account_agnostic_detector(tmp_path):
     (alert,) = report.alerts
     assert alert.query_index <= len(traffic)
     assert report.endpoints[0].clients == 0
+
+
+def test_repeated_sign_steps_are_caught_by_the_step_pattern_detector(tmp_path):
+    rng = np.random.default_rng(3)
+    augmented = sign_steps(rng)
+    traffic = sorted(population(rng) + exchanges(rng, "augmenter", augmented, minute=7), key=lambda e: e.time)
+    write_sagemaker(tmp_path, "ep", traffic)
+    report = run_queries([str(tmp_path)])
+    fired = {(a.client, a.detector) for a in report.alerts if a.severity == "high"}
+    assert ("augmenter", "step_pattern") in fired
+    assert {c for c, _ in fired} == {"augmenter", "prober", "uniform"}
+    (alert,) = [a for a in report.alerts if a.detector == "step_pattern"]
+    evidence = alert.to_dict()["evidence"]
+    assert evidence["repeated_steps"] >= 5 and evidence["tau"] >= 0.5
+    assert alert.query_index <= len(augmented)

@@ -61,3 +61,13 @@ def population(rng: np.random.Generator, clients: int = 30, per_client: int = 60
     out += exchanges(rng, "prober", near_duplicates(rng, 80))
     out += exchanges(rng, "uniform", uniform(rng, 80))
     return sorted(out, key=lambda e: e.time)
+
+
+def sign_steps(rng: np.random.Generator, seeds: int = 8, rounds: int = 3) -> np.ndarray:
+    """Jacobian-style augmentation (Papernot et al.): each round adds x + λ·sign(direction) for every
+    point so far, λ fixed per feature; here the direction is random, the step structure is the same."""
+    points = benign_rows(rng, seeds)
+    step = 0.4 * benign_rows(np.random.default_rng(5), 500).std(axis=0)
+    for _ in range(rounds):
+        points = np.vstack([points, points + step * np.sign(rng.normal(size=points.shape))])
+    return points

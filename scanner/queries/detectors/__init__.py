@@ -11,12 +11,13 @@ from scanner.queries.detectors.blacklight import Blacklight
 from scanner.queries.detectors.near_duplicate import NearDuplicate
 from scanner.queries.detectors.out_of_distribution import OutOfDistribution
 from scanner.queries.detectors.prada import Prada
+from scanner.queries.detectors.step_pattern import StepPattern
 from scanner.queries.detectors.volume import Volume
 
 
 def per_client_detectors() -> list[Detector]:
     """Fresh detectors for clients with identity."""
-    return [NearDuplicate(), OutOfDistribution(), Prada(), Volume()]
+    return [NearDuplicate(), OutOfDistribution(), StepPattern(), Prada(), Volume()]
 
 
 def stream_detectors() -> list[Detector]:

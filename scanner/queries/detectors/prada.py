@@ -7,6 +7,11 @@ queries do not. Statistic: Shapiro–Wilk W over D once it holds more than :data
 values. The alarm threshold δ is calibrated on the endpoint's own traffic: W of client-mixed streams
 drawn from the calibration sample, checked as often as a client is, δ = the lowest W any of them
 reached minus a margin, never above the paper's 0.9. Exact repeats of a growing-set member are skipped.
+
+Its alerts are ``medium``, a lead rather than a gate (below the default ``--fail-on high``): δ is the
+lowest of :data:`SIMULATIONS` simulated benign streams, so by construction about one benign stream in
+SIMULATIONS + 1 falls below it, and the normality the test assumes does not hold for tabular query
+distances (the paper's fixed δ = 0.9 alarms on about a third of benign clients in bench/queries_bench.py).
 """
 
 from __future__ import annotations
@@ -132,7 +137,7 @@ class _State:
             attack="extraction",
             score=w,
             threshold=self.delta,
-            severity="high",
+            severity="medium",
             evidence={
                 "statistic": "Shapiro-Wilk W of minimum distances to the per-class growing sets (alarm below)",
                 "w": round(w, 4),
