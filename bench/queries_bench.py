@@ -172,7 +172,7 @@ def sender(location: str, clients: dict[str, Client], traffic: dict) -> str:
             else traffic[str(request)]
         )
         return clients[str(name)].family if str(name) in clients else "?"
-    found = [c for c in clients if f'"{c}"' in line]
+    found = [c for c in clients if c in line]  # the longest: "-ordinary-1" is a prefix of "-ordinary-12"
     return clients[max(found, key=len)].family if found else "?"
 
 

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ _SCORE_KEYS = ("probabilities", "probability", "scores", "score", "confidences",
 _LABEL_KEYS = ("predicted_label", "label", "labels", "class", "classes", "displayNames", "prediction")
 MAX_FEATURES = 100_000
 _PLAIN = (int, float)
+_JSON_FLOATS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+(?:[eE][-+]?\d+)?|[eE][-+]?\d+))')
+"""In JSON text: strings are matched whole (group empty), so the group holds only float tokens."""
 """A hostile payload cannot make one query hold more numbers than this."""
 
 
@@ -61,9 +64,9 @@ def parse_response(text: str, encoding: str) -> list[Answer]:
             if row:
                 answers.append(_answer_from_value(_csv_value(row), _decimals_of(",".join(row))))
         return answers
-    decimals: list[int] = []
-    value = _loads(text, decimals.append)
-    return [_answer_from_value(item, max(decimals, default=0)) for item in _response_items(value)]
+    value = _loads(text)
+    decimals = max((_decimals_of(m) for m in _JSON_FLOATS.findall(text) if m), default=0)
+    return [_answer_from_value(item, decimals) for item in _response_items(value)]
 
 
 def _loads(text: str, on_float: Callable[[int], None] | None = None) -> Any:

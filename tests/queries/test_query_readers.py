@@ -138,3 +138,15 @@ def test_a_url_that_is_no_log_store_is_an_error_not_an_empty_result(monkeypatch)
     assert report.endpoints == ()
     (error,) = report.errors
     assert error.location == "https://example.invalid/capture/" and "not an s3://" in error.reason
+
+
+def test_response_decimals_count_numbers_only_not_digits_inside_strings():
+    from scanner.queries.payload import parse_response
+
+    body = '{"model": "v1.12345", "note": "say \\"0.123456\\"", "predictions": [{"probabilities": [0.125, 0.875]}]}'
+    (answer,) = parse_response(body, "JSON")
+    assert answer.exposure.decimals == 3 and answer.exposure.scores == "probabilities"
+    (small,) = parse_response(
+        '{"predictions": [{"scores": [1.5e-05, 0.99998], "classes": ["a", "b"]}]}', "JSON"
+    )
+    assert small.exposure.decimals == 6 and small.label == "b"
