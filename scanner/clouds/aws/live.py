@@ -24,6 +24,7 @@ from scanner.clouds.aws.lineage import link_training_jobs, model_sources
 from scanner.clouds.aws.monitoring_live import FrontDoorReader
 from scanner.clouds.aws.problems import Problems
 from scanner.clouds.aws.sagemaker import LISTINGS, RegionContext, RegionReader
+from scanner.clouds.aws.tag_index import TAG_TYPES, KindJoin, TagIndex
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.model import Resource, ScanError
 
@@ -186,10 +187,16 @@ def _account_task(
                 training_jobs_since=options.training_jobs_since,
                 front_door=door,
                 problems=problems,
+                tag_index=(index := TagIndex()),
             )
             reader = RegionReader(clients.get("sagemaker", region), ctx)
             readers[(account, region)] = (reader, ctx)
-            more.extend(_list_task(reader, ctx, kind, progress) for kind in KINDS)
+            tagging = clients.get("resourcegroupstaggingapi", region)
+            for kind in KINDS:
+                join = KindJoin(2 if kind in TAG_TYPES else 1)
+                more.append(_list_task(reader, ctx, kind, progress, join))
+                if kind in TAG_TYPES:
+                    more.append(_tag_task(reader, ctx, kind, progress, join, index, tagging))
         progress.advance("aws accounts")
         return TaskResult(more=more)
 
@@ -197,12 +204,13 @@ def _account_task(
 
 
 def _list_task(
-    reader: RegionReader, ctx: RegionContext, kind: str, progress: Progress
+    reader: RegionReader, ctx: RegionContext, kind: str, progress: Progress, join: KindJoin
 ) -> Callable[[], TaskResult]:
     def run() -> TaskResult:
         try:
             names = reader.list_names(kind)
         except Exception as exc:  # noqa: BLE001 - a denied region / service is an error entry
+            join.done([])
             return TaskResult(
                 errors=[ScanError(_where(ctx, "sagemaker"), f"{LISTINGS[kind][0]}: {_reason(exc)}")]
             )
@@ -210,9 +218,33 @@ def _list_task(
             if kind == KINDS[-1]:
                 progress.advance("aws regions")
         progress.add("aws resources", len(names))
-        return TaskResult(more=[_read_task(reader, ctx, kind, name, progress) for name in names])
+        return _reads(reader, ctx, kind, progress, join.done(names))
 
     return run
+
+
+def _tag_task(
+    reader: RegionReader,
+    ctx: RegionContext,
+    kind: str,
+    progress: Progress,
+    join: KindJoin,
+    index: TagIndex,
+    tagging: object,
+) -> Callable[[], TaskResult]:
+    """Read the kind's tags in bulk alongside its listing (the reads start when both are done)."""
+
+    def run() -> TaskResult:
+        index.load(tagging, kind)
+        return _reads(reader, ctx, kind, progress, join.done())
+
+    return run
+
+
+def _reads(
+    reader: RegionReader, ctx: RegionContext, kind: str, progress: Progress, names: list[str] | None
+) -> TaskResult:
+    return TaskResult(more=[_read_task(reader, ctx, kind, name, progress) for name in names or ()])
 
 
 def _read_task(

@@ -51,6 +51,9 @@ class RegionContext:
     """A callable giving the region's :class:`~scanner.clouds.aws.monitoring.FrontDoor`, or None: unknown."""
     problems: Problems = field(default_factory=Problems)
     """Failed supporting reads (keys, roles, buckets) waiting to be reported as error entries."""
+    tag_index: Any = None
+    """A :class:`scanner.clouds.aws.tag_index.TagIndex` read in bulk, or None: every resource's tags come
+    from ListTags (so do those of a resource the index does not name)."""
 
 
 class RegionReader:
@@ -258,6 +261,9 @@ class RegionReader:
 
         if not isinstance(arn, str):
             return {}
+        indexed = self._ctx.tag_index.get(arn) if self._ctx.tag_index is not None else None
+        if indexed is not None:
+            return indexed
         tags: list[Any] = []
         try:
             for page in self._sm.get_paginator("list_tags").paginate(ResourceArn=arn):
