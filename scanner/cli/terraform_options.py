@@ -46,7 +46,8 @@ def terraform_variable_options(command: Callable[..., Any]) -> Callable[..., Any
             "var",
             multiple=True,
             metavar="NAME=VALUE",
-            help="Set a root-module Terraform variable, as terraform -var does (repeatable).",
+            help="Set a root-module Terraform variable, as terraform -var does (repeatable). "
+            "TF_VAR_<name> environment variables are read too, below every tfvars file and --var.",
         ),
     ]
     for decorator in reversed(decorators):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from scanner.iac.hcl_loader import Parse, ParseCache, load_module
 from scanner.iac.modules import called_directories, load_tree
 from scanner.iac.plan_loader import load_plan
 from scanner.iac.types import TfResource
-from scanner.iac.variables import VariableSource
+from scanner.iac.variables import VariableSource, environment_values
 from scanner.jsondoc import input_file_problem
 from scanner.model import ScanError
 
@@ -51,12 +51,18 @@ class IacLoad:
         return tuple(r for m in self.modules for r in m.resources)
 
 
-def load_paths(paths: Sequence[str | Path], variables: Sequence[VariableSource] = ()) -> IacLoad:
+def load_paths(
+    paths: Sequence[str | Path],
+    variables: Sequence[VariableSource] = (),
+    environ: Mapping[str, str] | None = None,
+) -> IacLoad:
     """Load .tf directories, .tf files and plan JSON files; never raises for bad input.
 
     ``variables`` (``--var-file`` / ``--var``, in command-line order) apply to every root module
-    after its automatic tfvars files (:mod:`scanner.iac.variables`).
+    after its automatic tfvars files; ``TF_VAR_<name>`` variables of ``environ`` (default: the
+    process environment, as Terraform reads it) before them (:mod:`scanner.iac.variables`).
     """
+    from_env = environment_values(os.environ if environ is None else environ)
     errors: list[ScanError] = []
     work: list[tuple[str, Path, list[Path]]] = []  # (kind, path, module files)
     for given in paths:
@@ -79,7 +85,7 @@ def load_paths(paths: Sequence[str | Path], variables: Sequence[VariableSource] 
     parse = ParseCache()
 
     def tfvars(directory: Path) -> list[VariableSource]:
-        return [*_tfvars(directory), *variables]
+        return [*from_env, *_tfvars(directory), *variables]
 
     called = _called_from_roots(work, parse, tfvars)
     modules: list[ModuleLoad] = []
@@ -89,7 +95,7 @@ def load_paths(paths: Sequence[str | Path], variables: Sequence[VariableSource] 
         if kind == "dir":
             _load_directory(modules, errors, path, files, parse, tfvars(path))
         elif kind == "file":
-            _add(modules, errors, str(path), *load_module(files, variables, parse))
+            _add(modules, errors, str(path), *load_module(files, [*from_env, *variables], parse))
         else:
             planned, plan_errors = load_plan(path)
             _add(modules, errors, str(path), declared_beside(path, planned, parse, tfvars), plan_errors)

@@ -4,7 +4,8 @@ A CI job that runs ``terraform plan -var-file=prod.tfvars`` must be able to scan
 would build, so ``mlscan iac --var-file prod.tfvars --var region=eu-west-1`` sets the same values.
 Precedence is Terraform's: defaults, ``terraform.tfvars``, ``terraform.tfvars.json``,
 ``*.auto.tfvars`` / ``*.auto.tfvars.json`` in lexical order, then every ``--var-file`` and
-``--var`` in command-line order (a later one wins). They apply to every root module scanned
+``--var`` in command-line order (a later one wins). Below all of them (above defaults) come
+``TF_VAR_<name>`` environment variables, as Terraform reads them (:func:`environment_values`). They apply to every root module scanned
 (each directory walked or file named), never to child modules, which get their caller's inputs.
 
 A ``--var`` value is a string unless the variable declares a type: ``bool`` and ``number`` convert
@@ -14,7 +15,7 @@ expression, as Terraform does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,13 @@ class VarValue:
 
     name: str
     text: str
+    origin: str = "--var"
+    """``--var`` (command line, ``MLSCAN_VAR``, ``.mlscan.yaml``) or ``env`` (a ``TF_VAR_<name>`` variable)."""
 
     @property
     def label(self) -> str:
         """How provenance names where the value came from."""
-        return f"--var {self.name}"
+        return f"TF_VAR_{self.name}" if self.origin == "env" else f"--var {self.name}"
 
 
 VariableSource = Path | VarValue
@@ -50,6 +53,24 @@ def parse_var(text: str) -> VarValue:
     if not equals or not name or not name.replace("_", "a").replace("-", "a").isalnum() or name[0].isdigit():
         raise InputError(f"--var {text}", "expected NAME=VALUE (a variable name, '=', its value)")
     return VarValue(name, value)
+
+
+TF_VAR_PREFIX = "TF_VAR_"
+
+
+def environment_values(environ: Mapping[str, str]) -> list[VarValue]:
+    """``TF_VAR_<name>=VALUE`` environment variables as values of root-module variable ``<name>``.
+
+    Terraform reads them below every tfvars file and ``-var`` (so a CI job that exports
+    ``TF_VAR_region`` plans with it, and mlscan must judge the same value); the name after the
+    prefix is case-sensitive, as in Terraform. Sorted by name, so the result does not depend on the
+    environment's order.
+    """
+    return [
+        VarValue(key[len(TF_VAR_PREFIX) :], value, origin="env")
+        for key, value in sorted(environ.items())
+        if key.startswith(TF_VAR_PREFIX) and len(key) > len(TF_VAR_PREFIX)
+    ]
 
 
 def ordered_sources(

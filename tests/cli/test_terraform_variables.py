@@ -110,6 +110,24 @@ def test_config_file_and_environment(module: Path) -> None:
     assert _kms(env={"MLSCAN_VAR_FILE": "prod.tfvars"}) == "yaml"
 
 
+def test_tf_var_environment_is_below_every_tfvars_file_and_var(module: Path) -> None:
+    env = {"TF_VAR_kms": "env", "TF_VAR_isolated": "true", "TF_VAR_subnets": '["subnet-1"]'}
+    assert _kms(env=env) == "auto"  # terraform.tfvars and *.auto.tfvars win over the environment
+    (module / "terraform.tfvars").unlink()
+    (module / "a.auto.tfvars").unlink()
+    resources = _scan(env=env)
+    assert resources["lab"]["facts"]["encryption.key_id"] == "env"
+    assert "var.kms = TF_VAR_kms" in resources["lab"]["provenance"]["encryption.key_id"]["via"]
+    assert resources["m"]["facts"]["network.egress_restricted"] is True  # typed like a --var value
+    assert resources["m"]["facts"]["network.private"] is True
+    assert _kms("--var", "kms=cli", env=env) == "cli"
+    assert _kms("--var-file", "prod.tfvars", env=env) == "prod"
+    assert _kms(env={"TF_VAR_KMS": "other-case"}) == "default"  # the name is case-sensitive
+    one_file = CliRunner().invoke(main, ["iac", "main.tf", "--format", "json"], env=env)
+    lab = next(r for r in json.loads(one_file.stdout)["resources"] if r["name"] == "lab")
+    assert lab["facts"]["encryption.key_id"] == "env"  # a file named alone reads the environment too
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
