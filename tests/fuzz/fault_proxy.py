@@ -5,6 +5,10 @@ substring of ``"METHOD /path?query TARGET"`` (TARGET: the ``X-Amz-Target`` heade
 ``SageMaker.ListEndpoints``) turns the matching answers into what a broken or busy cloud sends:
 an error status (with ``Retry-After``), a truncated, HTML or empty body, a field of the wrong type,
 endless pagination (the same page token again and again) or a connection that stalls.
+An AWS error is written in the protocol of the request (JSON for the JSON protocols, XML for the
+query and REST-XML ones: STS, IAM, EC2, S3), so botocore reads its code, e.g. a
+``ThrottlingException`` sent as HTTP 400 as AWS does. A stall waits on an event, not
+``time.sleep`` (tests record sleeps instead of sleeping), and ends when the proxy closes.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import http.client
 import json
 import re
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,16 +49,23 @@ class Fault:
     value: Any = None
     seconds: float = 0.0
     """``stall``: how long the connection hangs before it is closed without an answer."""
+    code: str | None = None
+    """``status``: the error code to send (default by status: ThrottlingException for 429, ...)."""
 
 
 class FaultProxy:
     """``with FaultProxy(upstream, faults) as proxy:`` point the SDK at ``proxy.url``."""
 
-    def __init__(self, upstream: str, faults: Sequence[Fault] = ()) -> None:
+    def __init__(self, upstream: str, faults: Sequence[Fault] = (), *, record_fields: bool = False) -> None:
         self.upstream = urlsplit(upstream)
         self.faults = list(faults)
         self._left = [f.times for f in self.faults]
         self.applied: list[tuple[Fault, str]] = []
+        self.seen: list[str] = []
+        """Every request key, in arrival order (what a fault could have matched)."""
+        self.fields: set[str] | None = set() if record_fields else None
+        """With ``record_fields``: every JSON object key of every answer (what ``wrong_type`` may replace)."""
+        self.closing = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.handle_error = lambda request, address: (
@@ -74,11 +84,13 @@ class FaultProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.closing.set()  # stalled handlers give up
         self._server.shutdown()
         self._server.server_close()
 
     def fault_for(self, key: str) -> Fault | None:
         with self._lock:
+            self.seen.append(key)
             for index, fault in enumerate(self.faults):
                 if fault.match in key and self._left[index] != 0:
                     if self._left[index] is not None:
@@ -102,36 +114,48 @@ class FaultProxy:
                 key = request_key(self.command, self.path, self.headers, body)
                 fault = proxy.fault_for(key)
                 if fault is not None and fault.kind == "stall":
-                    time.sleep(fault.seconds)
+                    proxy.closing.wait(fault.seconds)
                     self.close_connection = True
                     return
                 if fault is not None and fault.kind == "status":
-                    self._error(fault)
+                    self._error(fault, key, body)
                     return
                 path, body = _strip_repeat(self.path, body)
                 status, headers, data = proxy.forward(self.command, path, self.headers, body)
+                if proxy.fields is not None:
+                    proxy.fields.update(_keys(data))
                 if fault is not None:
                     status, headers, data = _mutate(fault, status, headers, data, self.path, self.headers)
                 self._reply(status, headers, data)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _any
 
-            def _error(self, fault: Fault) -> None:
-                code = _CODES.get(fault.status, "Error")
+            def _error(self, fault: Fault, key: str, body: bytes) -> None:
+                code = fault.code or _CODES.get(fault.status, "Error")
                 message = f"injected {fault.status}"
-                body = {
-                    "__type": code,
-                    "message": message,
-                    "error": {
-                        "code": code,
+                if _xml_protocol(key, body):
+                    error = (
+                        f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+                    )
+                    data = f"<ErrorResponse>{error}<RequestId>1</RequestId></ErrorResponse>".encode()
+                    if "service=s3" in key:
+                        data = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
+                    headers = {"Content-Type": "text/xml"}
+                else:
+                    document = {
+                        "__type": code,
                         "message": message,
-                        "status": _STATUS.get(fault.status, "UNKNOWN"),
-                    },
-                }
-                headers = {"Content-Type": "application/json"}
+                        "error": {
+                            "code": code,
+                            "message": message,
+                            "status": _STATUS.get(fault.status, "UNKNOWN"),
+                        },
+                    }
+                    headers = {"Content-Type": "application/json"}
+                    data = json.dumps(document).encode()
                 if fault.retry_after is not None:
                     headers["Retry-After"] = fault.retry_after
-                self._reply(fault.status, headers, json.dumps(body).encode())
+                self._reply(fault.status, headers, data)
 
             def _reply(self, status: int, headers: dict[str, str], data: bytes) -> None:
                 self.send_response(status)
@@ -175,6 +199,11 @@ def request_key(method: str, path: str, headers: Any, body: bytes) -> str:
     return f"{method} {path} {target}{region}"
 
 
+def _xml_protocol(key: str, body: bytes) -> bool:
+    """Whether an AWS request speaks XML (query protocol: STS, IAM, EC2; REST-XML: S3)."""
+    return body[:7] == b"Action=" or "service=s3 " in f"{key} "
+
+
 def _strip_repeat(path: str, body: bytes) -> tuple[str, bytes]:
     """Remove the proxy's own page token, so the fake answers the first page again."""
     parts = urlsplit(path)
@@ -214,6 +243,23 @@ def _mutate(
         else:  # Google REST
             document["nextPageToken"] = REPEAT
     return status, headers, json.dumps(document).encode()
+
+
+def _keys(data: bytes) -> set[str]:
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return set()
+    found: set[str] = set()
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            found.update(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
 
 
 def _replace(value: Any, field: str, new: Any) -> Any:

@@ -86,20 +86,35 @@ def org_accounts(organizations: Any, role_name: str, caller_account: str | None)
     return specs
 
 
+class CallerIdentityError(ValueError):
+    """STS answered GetCallerIdentity or AssumeRole without a usable account id or credentials."""
+
+
 def assume(session: Any, spec: AccountSpec, client_kwargs: Mapping[str, Any]) -> Any:
     """A boto3 session holding the temporary credentials of ``spec.role_arn``."""
-    import boto3
+    from scanner.clouds.aws.sessions import new_session
 
     kwargs: dict[str, Any] = {"RoleArn": spec.role_arn, "RoleSessionName": "mlscan-readonly"}
     if spec.external_id:
         kwargs["ExternalId"] = spec.external_id
-    credentials = session.client("sts", **client_kwargs).assume_role(**kwargs)["Credentials"]
-    return boto3.Session(
+    credentials = session.client("sts", **client_kwargs).assume_role(**kwargs).get("Credentials")
+    keys = ("AccessKeyId", "SecretAccessKey", "SessionToken")
+    if not isinstance(credentials, Mapping) or not all(isinstance(credentials.get(k), str) for k in keys):
+        raise CallerIdentityError(f"AssumeRole {spec.role_arn} answered no usable credentials")
+    return new_session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
         region_name=session.region_name,
     )
+
+
+def caller_account(sts: Any) -> str:
+    """The account id of the credentials in use (STS GetCallerIdentity, which needs no permission)."""
+    account = sts.get_caller_identity().get("Account")
+    if not isinstance(account, str) or not account.strip():
+        raise CallerIdentityError(f"GetCallerIdentity answered no account id (got {type(account).__name__})")
+    return account
 
 
 def enabled_regions(ec2: Any) -> list[str]:

@@ -24,6 +24,7 @@ from scanner.clouds.aws.lineage import link_training_jobs, model_sources
 from scanner.clouds.aws.monitoring_live import FrontDoorReader
 from scanner.clouds.aws.problems import Problems
 from scanner.clouds.aws.sagemaker import LISTINGS, RegionContext, RegionReader
+from scanner.clouds.aws.sessions import new_session
 from scanner.clouds.aws.tag_index import TAG_TYPES, KindJoin, TagIndex
 from scanner.clouds.base import LiveOptions, Progress, SourceResult
 from scanner.model import Resource, ScanError
@@ -43,9 +44,7 @@ class TaskResult:
 
 def scan(options: LiveOptions, progress: Progress) -> SourceResult:
     """Scan SageMaker in every account and region the options select."""
-    import boto3
-
-    base = boto3.Session(profile_name=options.profile) if options.profile else boto3.Session()
+    base = new_session(options.profile)
     base_clients = Clients(base, options)
     home = base.region_name or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
     result = TaskResult()
@@ -100,7 +99,7 @@ def _run(tasks: Iterable[Callable[[], TaskResult]], result: TaskResult, workers:
 def _account_specs(options: LiveOptions, base: Clients, home: str) -> list[acc.AccountSpec]:
     if options.accounts_file:
         return acc.load_accounts_file(options.accounts_file)
-    caller = base.get("sts", home).get_caller_identity().get("Account")
+    caller = acc.caller_account(base.get("sts", home))
     if options.org_role:
         return acc.org_accounts(base.get("organizations", home), options.org_role, caller)
     return [acc.AccountSpec(account_id=caller)]

@@ -17,6 +17,7 @@ from scanner.clouds.aws.iam import RoleInspector
 from scanner.clouds.aws.kms import KeyInspector
 from scanner.clouds.aws.live import DEFAULT_REGION, KINDS, _reason
 from scanner.clouds.aws.sagemaker import RegionContext, RegionReader
+from scanner.clouds.aws.sessions import new_session
 from scanner.clouds.base import LiveOptions, SourceResult
 from scanner.model import ScanError
 
@@ -27,10 +28,8 @@ class SingleReader:
     """Reads one resource at a time; clients (and assumed roles) are kept per account across events."""
 
     def __init__(self, options: LiveOptions) -> None:
-        import boto3
-
         self._options = options
-        base = boto3.Session(profile_name=options.profile) if options.profile else boto3.Session()
+        base = new_session(options.profile)
         self._base = Clients(base, options)
         self._home = base.region_name or DEFAULT_REGION
         self._clients: dict[str, Clients] = {}
@@ -74,7 +73,7 @@ class SingleReader:
     def _caller_account(self) -> str:
         with self._lock:
             if self._caller is None:
-                self._caller = str(self._base.get("sts", self._home).get_caller_identity().get("Account"))
+                self._caller = acc.caller_account(self._base.get("sts", self._home))
             return self._caller
 
     def _for_account(self, account: str | None) -> Clients:

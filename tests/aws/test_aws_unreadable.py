@@ -1,0 +1,119 @@
+"""Answers botocore cannot use (issue 11): clean error entries, never a parser's KeyError in disguise.
+
+The real botocore client talks to a moto server through the fault-injecting proxy: a malformed
+GetCallerIdentity is an ``aws/credentials`` error with a reason; a ``ThrottlingException`` sent as
+HTTP 400 (as AWS sends it) is retried like a 429; a stalled connection ends at the read timeout;
+the same ``NextToken`` forever is reported, not followed. Sleeps are recorded, not slept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from tests.aws.aws_helpers import by_name, fake_aws_credentials, live_scan
+from tests.fuzz.fault_proxy import Fault, FaultProxy
+
+IDENTITY = "GetCallerIdentity"
+
+
+@pytest.fixture(scope="module")
+def seeded(moto_server: str) -> dict[str, Any]:
+    from scanner.sandbox.aws_estate import seed_aws
+
+    with pytest.MonkeyPatch.context() as mp:
+        fake_aws_credentials(mp)
+        return seed_aws(moto_server, regions=("us-east-1",))
+
+
+@pytest.fixture
+def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    fake_aws_credentials(monkeypatch)
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    return waits
+
+
+def _scan(upstream: str, *faults: Fault, **extra: Any) -> tuple[Any, FaultProxy]:
+    with FaultProxy(upstream, faults) as proxy:
+        result = live_scan(endpoint_url=proxy.url, regions=("us-east-1",), extra={"max_attempts": 2, **extra})
+    return result, proxy
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        (Fault(IDENTITY, "html"), "unreadable answer: HTTP 200 text/html"),
+        (Fault(IDENTITY, "truncate"), "unreadable answer: HTTP 200"),
+        (Fault(IDENTITY, "empty"), "unreadable answer: HTTP 200"),
+        (Fault(IDENTITY, "status", status=403, code="AccessDenied"), "AccessDenied"),
+    ],
+)
+def test_a_malformed_caller_identity_is_a_credentials_error(
+    seeded: dict[str, Any], moto_server: str, slept: list[float], fault: Fault, reason: str
+) -> None:
+    result, proxy = _scan(moto_server, fault)
+    (error,) = result.errors
+    assert error.where == "aws/credentials" and reason in error.reason, error
+    assert "KeyError" not in error.reason.split(":", 1)[0] and "\n" not in error.reason
+    assert "b'" not in error.reason  # botocore's copy of the body (which may hold secrets) is not repeated
+    assert proxy.applied and not result.resources
+
+
+def test_the_cli_exits_2_with_one_line_naming_the_credentials(
+    seeded: dict[str, Any], moto_server: str, slept: list[float]
+) -> None:
+    with FaultProxy(moto_server, [Fault(IDENTITY, "html")]) as proxy:
+        run = CliRunner().invoke(
+            main, ["scan", "--cloud", "aws", "--endpoint-url", proxy.url, "--regions", "us-east-1"]
+        )
+    assert run.exit_code == 2, run.output
+    assert "aws/credentials: ResponseParserError: unreadable answer" in run.output
+    assert "Traceback" not in run.output
+
+
+def test_throttling_exception_as_http_400_is_retried(
+    seeded: dict[str, Any], moto_server: str, slept: list[float]
+) -> None:
+    json_api = Fault("SageMaker.ListEndpoints", "status", status=400, code="ThrottlingException", times=2)
+    xml_api = Fault(IDENTITY, "status", status=400, code="Throttling", times=1)
+    result, proxy = _scan(moto_server, json_api, xml_api)
+    assert result.errors == ()
+    assert len(by_name(result, "endpoint")) == seeded["endpoints"]
+    assert len(proxy.applied) == 3 and len(slept) >= 3  # each answer backed off, then retried
+
+
+def test_throttling_exception_as_http_400_without_end_gives_up(
+    seeded: dict[str, Any], moto_server: str, slept: list[float]
+) -> None:
+    result, proxy = _scan(
+        moto_server, Fault("SageMaker.ListEndpoints", "status", status=400, code="ThrottlingException")
+    )
+    (error,) = result.errors
+    assert len(proxy.applied) == 1 + 2 and "ThrottlingException" in error.reason
+    assert len(by_name(result, "notebook")) == seeded["notebooks"]
+
+
+def test_a_stalled_describe_ends_at_the_read_timeout(
+    seeded: dict[str, Any], moto_server: str, slept: list[float]
+) -> None:
+    stall = Fault("SageMaker.DescribeNotebookInstance", "stall", seconds=60)
+    result, proxy = _scan(moto_server, stall, aws_read_timeout=0.5)
+    assert len(proxy.applied) == seeded["notebooks"] * (1 + 2)  # each attempt timed out, then retried
+    reasons = [e.reason for e in result.errors]
+    assert len(reasons) == seeded["notebooks"] and all("Read timeout" in r for r in reasons), reasons
+    assert all(r.startswith("notebook ") for r in reasons)  # each error names the notebook it lost
+    assert len(by_name(result, "endpoint")) == seeded["endpoints"]
+
+
+def test_the_same_next_token_forever_is_reported(
+    seeded: dict[str, Any], moto_server: str, slept: list[float]
+) -> None:
+    result, proxy = _scan(moto_server, Fault("SageMaker.ListNotebookInstances", "repeat_token"))
+    (error,) = result.errors
+    assert error.reason.startswith("list_notebook_instances: ") and "same next token" in error.reason.lower()
+    assert 2 <= len(proxy.applied) < 10
+    assert len(by_name(result, "endpoint")) == seeded["endpoints"]
