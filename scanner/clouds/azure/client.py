@@ -138,9 +138,14 @@ def storage_account(options: LiveOptions, cred: Any, storage_id: str) -> dict[st
     return arm_get(options, cred, storage_id, STORAGE_API)
 
 
-def storage_state(options: LiveOptions, cred: Any, account: dict[str, Any]) -> Any:
+def storage_state(
+    options: LiveOptions,
+    cred: Any,
+    account: dict[str, Any],
+    report: Callable[[str, BaseException], None] = lambda part, exc: None,
+) -> Any:
     """The account judged for ``artifacts.*``: its blob service, containers and blob diagnostic settings
-    (GETs; a part that cannot be read stays unknown)."""
+    (GETs; a part that cannot be read stays unknown, and ``report(part, exc)`` says why)."""
     from scanner.clouds.azure.storage_facts import live_account_state
 
     service = f"{account['id']}/blobServices/default"
@@ -148,7 +153,8 @@ def storage_state(options: LiveOptions, cred: Any, account: dict[str, Any]) -> A
     def read(path: str, api: str, listing: bool) -> Any:
         try:
             return list_arm(options, cred, path, api) if listing else arm_get(options, cred, path, api)
-        except Exception:  # noqa: BLE001 - unreadable: that part of the verdict is unknown
+        except Exception as exc:  # noqa: BLE001 - unreadable: that part of the verdict is unknown
+            report(path.rsplit("/", 1)[-1], exc)
             return None
 
     return live_account_state(

@@ -36,14 +36,15 @@ def job_inputs(inputs: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def job_identity(
-    identity: Mapping[str, Any] | None, compute_principals: list[str]
+    identity: Mapping[str, Any] | None, compute_principals: list[str] | None
 ) -> tuple[str, list[str] | None, bool]:
     """(label, principal object ids or None when they cannot be told, runs-as-default) of a job.
 
     Managed → its managed identity (objectId; with only a clientId / resourceId the grants cannot be
     matched); UserIdentity → the submitting user, whoever that is; AMLToken or nothing → the
     platform default, which on a cluster means the compute's managed identity: that is whose
-    grants the job holds.
+    grants the job holds. ``compute_principals`` None: the job's compute could not be read (its
+    listing failed, or it is not among the listed computes), so whose grants it holds is unknown.
     """
     kind = str((identity or {}).get("identityType") or "AMLToken")
     if kind.lower() == "managed":
@@ -92,7 +93,8 @@ def job_resource(
     compute_id = str(props.get("computeId") or "")
     compute_name = compute_id.rstrip("/").rsplit("/", 1)[-1].lower() if compute_id else ""
     info = computes.get(compute_name)
-    label, principals, default = job_identity(props.get("identity"), list(info.principals) if info else [])
+    on_compute = list(info.principals) if info else (None if compute_name else [])
+    label, principals, default = job_identity(props.get("identity"), on_compute)
     services = props.get("services") or {}
     interactive = sorted(
         {

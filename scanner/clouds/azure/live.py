@@ -133,7 +133,15 @@ def _workspace(
     storage = None
     if storage_id:
         storage = attempt("storage account", lambda: az.storage_account(options, cred, storage_id), None)
-    state = az.storage_state(options, cred, storage) if storage else None
+
+    def unreadable(
+        part: str, exc: BaseException
+    ) -> None:  # a storage part read failed: its facts are unknown
+        name = str(storage_id).rstrip("/").rsplit("/", 1)[-1]
+        reason = f"storage account {name} {part}: {az.describe_error(exc)}; facts it decides are unknown"
+        errors.append(ScanError(ctx.where, reason))
+
+    state = az.storage_state(options, cred, storage, unreadable) if storage else None
     artifacts = artifact_facts([storage_id], [state]) if storage_id else {}
     try:
         workspace = workspace_resource(model, raw, ctx, storage)
