@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,8 +22,11 @@ CASES: Counter[str] = Counter()
 """family → cases generated in this process (added up and printed at the end of the run: tests/conftest.py)."""
 
 
-def budget(examples: int) -> settings:
+def budget(examples: int, *, shrink: bool = True) -> settings:
     """Settings for one family: ``examples`` cases in ``make test``, times FUZZ_SCALE in ``make fuzz``.
+
+    ``shrink=False`` for families whose case costs a second (a live scan through the fault proxy):
+    Hypothesis would spend minutes shrinking one failure; the failing example is reported as drawn.
 
     ``make test`` (no FUZZ_SCALE) is derandomized (which implies no example database), so a CI
     run is repeatable and never turns red on a case drawn by chance; ``make fuzz`` sets
@@ -38,6 +41,7 @@ def budget(examples: int) -> settings:
         database=None if scale_text is None else DirectoryBasedExampleDatabase(str(EXAMPLES)),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
         print_blob=True,
+        phases=tuple(Phase) if shrink else tuple(p for p in Phase if p is not Phase.shrink),
     )
 
 

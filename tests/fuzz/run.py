@@ -21,6 +21,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 STATE = REPO / ".fuzz"
+FAMILIES = (
+    "cli_hcl",
+    "config_yaml",
+    "evidence",
+    "outputs",
+    "plan_bytes",
+    "plan_json",
+    "cloud_aws",
+    "cloud_azure",
+    "cloud_gcp",
+)
+"""Every family (``test_<family>`` in tests/fuzz): one that generated no case (skipped, or its
+fixture failed) makes the run fail, so a campaign never reports a family it did not run."""
 
 
 def main() -> int:
@@ -63,10 +76,13 @@ def main() -> int:
     totals = json.loads(counts.read_text()) if counts.is_file() else {}
     elapsed = time.monotonic() - started
     print(f"fuzz: {rounds} rounds in {elapsed:.0f} s, {sum(totals.values())} cases")
-    for family, number in sorted(totals.items()):
-        print(f"  {family:<14} {number}")
+    for family in sorted({*FAMILIES, *totals}):
+        print(f"  {family:<14} {totals.get(family, 0)}")
+    missing = [family for family in FAMILIES if not totals.get(family)]
+    if missing:
+        print(f"families that generated no case: {', '.join(missing)}")
     print(f"failures: {len(failed)}" + "".join(f"\n  {path}" for path in failed))
-    return 1 if failed else 0
+    return 1 if failed or missing else 0
 
 
 if __name__ == "__main__":

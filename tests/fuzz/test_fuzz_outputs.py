@@ -46,7 +46,7 @@ FIELDS = ("resource_name", "message", "policy_title", "tag", "file", "error", "r
 
 
 @given(st.dictionaries(st.sampled_from(FIELDS), TEXT, min_size=1))
-@budget(40)
+@budget(30)
 def test_outputs(hostile: dict[str, str]) -> None:
     count("outputs")
     from report.sample import sample_result
