@@ -45,3 +45,10 @@ def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch, managed_policies: bool
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true" if managed_policies else "false")
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_PROFILE", "AWS_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
+
+
+def reset_moto(url: str) -> None:
+    """Empty every moto backend of this process (``POST /moto-api/reset`` on its server at ``url``)."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from tests.aws.aws_helpers import by_name, fake_aws_credentials, live_scan
+from tests.aws.aws_helpers import by_name, fake_aws_credentials, live_scan, reset_moto
 from tests.fuzz.fault_proxy import Fault, FaultProxy
 
 IDENTITY = "GetCallerIdentity"
@@ -24,6 +24,7 @@ IDENTITY = "GetCallerIdentity"
 def seeded(moto_server: str) -> dict[str, Any]:
     from scanner.sandbox.aws_estate import seed_aws
 
+    reset_moto(moto_server)  # moto's backends live in the process: an earlier module's estate is still there
     with pytest.MonkeyPatch.context() as mp:
         fake_aws_credentials(mp)
         return seed_aws(moto_server, regions=("us-east-1",))

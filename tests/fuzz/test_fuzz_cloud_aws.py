@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner.clouds.aws.types import LIVE_TYPES
+from tests.aws.aws_helpers import reset_moto
 from tests.test_no_secret_in_outputs import SEEDED
 
 REGION = "us-east-1"
@@ -58,6 +59,7 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Estate]:
         try:
             host, port = server.get_host_and_port()
             url = f"http://{host}:{port}"
+            reset_moto(url)  # moto's backends are per process: another module's estate may be in them
             seed_aws(url, per_region={"endpoints": 2, "training_jobs": 4, "notebooks": 2, "domains": 1})
             with FaultProxy(url, record_fields=True) as proxy:
                 baseline = run_scan(
