@@ -200,7 +200,7 @@ def check(
             assert any(covers(e, resource) for e in errors), (
                 f"{rid} vanished with no error covering it: {errors}"
             )
-    hits = [(f, sum(1 for g, _ in proxy.applied if g is f)) for f in proxy.faults]
+    hits = [(f, sum(1 for g in proxy.effective if g is f)) for f in proxy.faults]
     if any(terminal(f, n, retries) for f, n in hits):
         assert errors, f"faults {[(f, n) for f, n in hits if n]} gave no error entry"
     before = baseline.statuses()

@@ -61,6 +61,8 @@ class FaultProxy:
         self.faults = list(faults)
         self._left = [f.times for f in self.faults]
         self.applied: list[tuple[Fault, str]] = []
+        self.effective: list[Fault] = []
+        """The faults that changed an answer (a page token added only to a list page counts)."""
         self.seen: list[str] = []
         """Every request key, in arrival order (what a fault could have matched)."""
         self.fields: set[str] | None = set() if record_fields else None
@@ -113,6 +115,8 @@ class FaultProxy:
                 body = self.rfile.read(length) if length else b""
                 key = request_key(self.command, self.path, self.headers, body)
                 fault = proxy.fault_for(key)
+                if fault is not None and fault.kind in ("stall", "status"):
+                    proxy.effective.append(fault)
                 if fault is not None and fault.kind == "stall":
                     proxy.closing.wait(fault.seconds)
                     self.close_connection = True
@@ -125,7 +129,10 @@ class FaultProxy:
                 if proxy.fields is not None:
                     proxy.fields.update(_keys(data))
                 if fault is not None:
+                    answer = (status, data)
                     status, headers, data = _mutate(fault, status, headers, data, self.path, self.headers)
+                    if (status, data) != answer:
+                        proxy.effective.append(fault)
                 self._reply(status, headers, data)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _any
@@ -234,14 +241,17 @@ def _mutate(
         return status, headers, data
     if fault.kind == "wrong_type":
         document = _replace(document, fault.field, fault.value)
-    elif fault.kind == "repeat_token" and isinstance(document, dict):
+    elif fault.kind == "repeat_token" and isinstance(document, dict):  # list pages only
         host = request_headers.get("Host", "127.0.0.1")
-        if "value" in document:  # ARM: the same nextLink again
+        last = urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1]
+        if isinstance(document.get("value"), list):  # ARM: the same nextLink again
             document["nextLink"] = f"http://{host}{path}"
-        elif any(k[:1].isupper() for k in document):  # AWS JSON protocol
+        elif ".List" in request_headers.get("X-Amz-Target", ""):  # AWS JSON protocol
             document["NextToken"] = REPEAT
-        else:  # Google REST
-            document["nextPageToken"] = REPEAT
+        elif last.endswith("s") and ":" not in last and any(isinstance(v, list) for v in document.values()):
+            document["nextPageToken"] = REPEAT  # Google REST
+        else:
+            return status, headers, data
     return status, headers, json.dumps(document).encode()
 
 
