@@ -30,7 +30,9 @@ def _scan(*faults: Fault, **extra: float):
 
 def test_an_unreadable_storage_part_is_an_error_entry_and_its_facts_unknown() -> None:
     clean, _ = _scan()
-    result, proxy = _scan(Fault("/diagnosticSettings?", "status", status=500))
+    result, proxy = _scan(
+        Fault("/blobServices/default/providers/Microsoft.Insights/diagnosticSettings?", "status", status=500)
+    )
     assert proxy.applied
     reasons = [e.reason for e in result.errors]
     assert reasons and all("diagnosticSettings" in r and "facts it decides are unknown" in r for r in reasons)

@@ -26,8 +26,8 @@ def test_a_stalled_listing_ends_at_the_call_timeout() -> None:
             proxy, locations=("us-central1",), extra={"gcp_retry_timeout": 0, "gcp_call_timeout": 0.5}
         )
     assert len(proxy.applied) == 1
-    (error,) = result.errors
-    assert error.where == "gcp/mlscan-demo/us-central1/endpoints" and "\n" not in error.reason
+    (error,) = [e for e in result.errors if e.where == "gcp/mlscan-demo/us-central1/endpoints"]
+    assert "\n" not in error.reason
     assert "timed out" in error.reason.lower() or "timeout" in error.reason.lower(), error.reason
     kept = {r.id for r in clean.resources if "/endpoints/" not in r.id}
     assert kept <= {r.id for r in result.resources}
