@@ -198,11 +198,17 @@ def test_deleted_model_makes_endpoint_facts_unknown(client) -> None:
     )
     stubber.add_client_error("describe_model", "ValidationException", "Could not find model")
     stubber.add_client_error("list_tags", "AccessDeniedException", "no")
-    endpoint = RegionReader(sm, ctx()).read_endpoint("ep")
+    context = ctx()
+    endpoint = RegionReader(sm, context).read_endpoint("ep")
     assert endpoint.facts["network.egress_restricted"] is None
     assert endpoint.facts["identity.overprivileged"] is None
     assert endpoint.facts["availability.instance_count"] is None  # serverless / unspecified
+    assert endpoint.facts["data.sensitivity"] is None  # the tags could not be read: unknown
     assert endpoint.links == (f"{ARN}:model/gone",)
+    # the denied ListTags is an error entry, not a silent "untagged"
+    (problem,) = context.problems.drain()
+    assert problem.where == f"aws/{ACCOUNT}/us-east-1/sagemaker"
+    assert problem.reason.startswith(f"ListTags {ARN}:endpoint/ep: ")
 
 
 class MalformedClient:

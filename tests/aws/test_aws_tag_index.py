@@ -3,7 +3,9 @@ calls; a denied or malformed bulk answer falls back to ListTags per resource, ne
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import boto3
@@ -22,7 +24,9 @@ BULK = {
 """The provider types whose tags come from the index (scanner.clouds.aws.tag_index.TAG_TYPES)."""
 
 
-def _recorded_scan(monkeypatch: pytest.MonkeyPatch, deny_bulk: bool) -> tuple[Any, Counter[str]]:
+def _recorded_scan(
+    monkeypatch: pytest.MonkeyPatch, deny_bulk: bool, **options: Any
+) -> tuple[Any, Counter[str]]:
     calls: Counter[str] = Counter()
     original = boto3.Session.__init__
 
@@ -32,12 +36,20 @@ def _recorded_scan(monkeypatch: pytest.MonkeyPatch, deny_bulk: bool) -> tuple[An
 
     def init(self, *args, **kwargs):
         original(self, *args, **kwargs)
-        self.events.register("before-call", lambda model, **_: calls.update([model.name]))
+        self.events.register("before-call", lambda model, params, **_: calls.update([_call(model, params)]))
         if deny_bulk:
             self.events.register("before-call.resource-groups-tagging-api.GetResources", deny)
 
     monkeypatch.setattr(boto3.Session, "__init__", init)
-    return live_scan(), calls
+    return live_scan(**options), calls
+
+
+def _call(model: Any, params: dict[str, Any]) -> str:
+    """The operation, with the bulk read's resource type (``GetResources sagemaker:model``)."""
+    if model.name != "GetResources":
+        return model.name
+    body = json.loads(params.get("body") or b"{}")  # the request as sent (JSON protocol)
+    return " ".join([model.name, *body.get("ResourceTypeFilters", ())])
 
 
 def _list_tags(resource: Any) -> dict[str, str]:
@@ -59,7 +71,21 @@ def test_tags_match_list_tags_with_fewer_calls(
     others = [r for r in result.resources if r.resource_type not in BULK and r.id.startswith("arn:")]
     expected = len(others) + (len(tagged) if deny_bulk else 0)
     assert calls["ListTags"] == expected
-    assert calls["GetResources"] >= 1
+    assert sum(n for call, n in calls.items() if call.startswith("GetResources")) >= 1
+
+
+def test_a_limited_training_job_listing_reads_job_tags_one_by_one(
+    estate: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --training-jobs-since the bulk read would page through every old job; ListTags per listed
+    job is used instead, and the other kinds still come from the index."""
+    since = datetime.now(timezone.utc) - timedelta(days=3650)
+    result, calls = _recorded_scan(monkeypatch, deny_bulk=False, training_jobs_since=since)
+    assert result.errors == ()
+    assert calls["GetResources sagemaker:training-job"] == 0
+    assert calls["GetResources sagemaker:model"] >= 1
+    jobs = [r for r in result.resources if r.resource_type == "AWS::SageMaker::TrainingJob"]
+    assert jobs and all(r.tags == _list_tags(r) for r in jobs)
 
 
 class _Pages:

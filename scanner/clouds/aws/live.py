@@ -192,14 +192,22 @@ def _account_task(
             readers[(account, region)] = (reader, ctx)
             tagging = clients.get("resourcegroupstaggingapi", region)
             for kind in KINDS:
-                join = KindJoin(2 if kind in TAG_TYPES else 1)
+                bulk = kind in TAG_TYPES and not _listing_limited(kind, options)
+                join = KindJoin(2 if bulk else 1)
                 more.append(_list_task(reader, ctx, kind, progress, join))
-                if kind in TAG_TYPES:
+                if bulk:
                     more.append(_tag_task(reader, ctx, kind, progress, join, index, tagging))
         progress.advance("aws accounts")
         return TaskResult(more=more)
 
     return run
+
+
+def _listing_limited(kind: str, options: LiveOptions) -> bool:
+    """True when the listing reads only part of a kind (``--training-jobs-since``): the bulk tag read
+    pages through every resource of the kind, so for a few recent jobs among many old ones ListTags per
+    listed job is the cheaper way."""
+    return kind == "training_job" and options.training_jobs_since is not None
 
 
 def _list_task(

@@ -269,7 +269,9 @@ class RegionReader:
             for page in self._sm.get_paginator("list_tags").paginate(ResourceArn=arn):
                 page_tags = page.get("Tags") if isinstance(page, Mapping) else None
                 tags.extend(page_tags if isinstance(page_tags, list) else ())
-        except ClientError:
+        except ClientError as exc:
+            where = f"aws/{self._ctx.account}/{self._ctx.region}/sagemaker"
+            self._ctx.problems.add(where, "ListTags", arn, exc)  # data.sensitivity is then unknown
             return {}
         return tag_map(tags)
 
