@@ -35,6 +35,9 @@ class LiveContext:
     """The project IAM policy's audit configs (None: the policy could not be read)."""
     alert_policies: Sequence[Mapping[str, Any]] | None = field(default=None)
     """The project's Cloud Monitoring alert policies (None: they could not be listed)."""
+    jobs_listed: bool = True
+    """False when this location's custom jobs or training pipelines could not be listed: a served
+    model's training job, and the storage it names, may then be missing from the lineage join."""
 
     def artifacts(self, *values: Any) -> dict[str, Any]:
         """``artifacts.*`` over the buckets the values name (``gs://`` URIs); none named → no facts."""

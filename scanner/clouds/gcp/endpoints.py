@@ -34,6 +34,10 @@ def endpoint_resource(item: Mapping[str, Any], ctx: LiveContext) -> Resource:
     facts["data.sensitivity"] = fc.sensitivity(labels)
     served = [(ctx.models or {}).get(dm.get("model")) for dm in deployed]
     facts.update(ctx.artifacts(*(model for model in served if model)))
+    if not ctx.jobs_listed and "artifacts.locations" in facts:
+        # the training jobs' storage could not be read: it may be public or Google-key encrypted
+        facts["artifacts.public"] = True if facts.get("artifacts.public") is True else None
+        facts["artifacts.cmk"] = False if facts.get("artifacts.cmk") is False else None
     return ctx.resource(
         "endpoint",
         TYPES["endpoints"].provider_type,

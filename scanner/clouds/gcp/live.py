@@ -44,6 +44,8 @@ _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], LiveContext], Resource]] = 
     t.name: t.resolve_builder() for t in LIVE_TYPES
 }
 PROGRESS_LABEL = "gcp"
+_JOB_TYPES = ("customJobs", "trainingPipelines")
+"""The listings a served model's training job comes from (their failure leaves the lineage incomplete)."""
 ARTIFACT_TYPES = ("models", "customJobs", "trainingPipelines")
 """The types whose ``gs://`` locations (artifacts, job outputs, inputs named in arguments) are judged."""
 
@@ -199,6 +201,7 @@ def _build(
         buckets=buckets,
         audit_configs=watched[0],
         alert_policies=watched[1],
+        jobs_listed=all(fetched.get((project, location, t), []) is not None for t in _JOB_TYPES),
     )
     built: list[Resource] = []
     for rtype in (t.name for t in LIVE_TYPES):  # feature views after their online stores
