@@ -20,8 +20,11 @@ from scanner.clouds.gcp.gcs_facts import bucket_state, members_public
 class BucketReader:
     """Reads and judges buckets with one storage client (thread-safe; each bucket once)."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, retry: Any = None, timeout: float = 60.0) -> None:
+        """``retry``: the scan's bounded retry for these calls (None: none); google-cloud-storage's own
+        default backs off up to 60 s a wait for 120 s, far beyond the scan's other calls."""
         self._client = client
+        self._calls = {"retry": retry, "timeout": timeout}
         self._lock = threading.Lock()
         self._states: dict[str, StorageState | None] = {}
 
@@ -35,14 +38,14 @@ class BucketReader:
 
     def _judge(self, name: str) -> StorageState | None:
         try:
-            bucket = self._client.get_bucket(name, timeout=60)
+            bucket = self._client.get_bucket(name, **self._calls)
         except Exception:  # noqa: BLE001 - not readable: every verdict unknown
             return None
         config = bucket.iam_configuration
         uniform = bool(config.uniform_bucket_level_access_enabled)
         prevention = str(config.public_access_prevention or "inherited")
-        iam_public = self._iam_public(bucket)
-        acl_public = None if uniform else self._acl_public(bucket)
+        iam_public = self._iam_public(bucket, self._calls)
+        acl_public = None if uniform else self._acl_public(bucket, self._calls)
         soft = bucket.soft_delete_policy.retention_duration_seconds if bucket.soft_delete_policy else None
         logging = bucket.get_logging()
         return bucket_state(
@@ -58,20 +61,20 @@ class BucketReader:
         )
 
     @staticmethod
-    def _iam_public(bucket: Any) -> bool | None:
+    def _iam_public(bucket: Any, calls: dict[str, Any]) -> bool | None:
         try:
-            policy = bucket.get_iam_policy(requested_policy_version=3, timeout=60)
+            policy = bucket.get_iam_policy(requested_policy_version=3, **calls)
         except Exception:  # noqa: BLE001 - unreadable policy: unknown
             return None
         members = [m for binding in policy.bindings for m in binding.get("members", ())]
         return members_public(members)
 
     @staticmethod
-    def _acl_public(bucket: Any) -> bool | None:
+    def _acl_public(bucket: Any, calls: dict[str, Any]) -> bool | None:
         found: list[str] = []
         try:
             for acl in (bucket.acl, bucket.default_object_acl):
-                acl.reload(timeout=60)
+                acl.reload(**calls)
                 found.extend(entry.get("entity", "") for entry in acl)
         except Exception:  # noqa: BLE001 - unreadable ACLs: unknown
             return None

@@ -51,6 +51,8 @@ class ClientFactory:
         self._lock = threading.Lock()
         self.retry = _retry(float(options.extra.get("gcp_retry_timeout", 30.0)))
         self.timeout = float(options.extra.get("gcp_call_timeout", CALL_TIMEOUT))
+        self.storage_retry = _storage_retry(float(options.extra.get("gcp_retry_timeout", 30.0)))
+        """Cloud Storage calls retry as the Vertex ones do (same backoff and deadline; None: no retry)."""
         """Seconds each request may take (every request has a timeout)."""
 
     def for_location(self, location: str) -> LocationClients:
@@ -191,6 +193,15 @@ def _retry(timeout: float) -> Any:
         timeout=timeout,
         on_error=_honour_retry_after,
     )
+
+
+def _storage_retry(timeout: float) -> Any:
+    """google-cloud-storage's retry (its transient errors) with the scan's backoff cap and deadline."""
+    if timeout <= 0:
+        return None
+    from google.cloud.storage.retry import DEFAULT_RETRY
+
+    return DEFAULT_RETRY.with_delay(initial=0.5, maximum=8.0).with_timeout(timeout)
 
 
 def _honour_retry_after(exc: Exception) -> None:

@@ -129,7 +129,9 @@ def _buckets(
         if rtype in ARTIFACT_TYPES:
             named.setdefault(project, set()).update(gs_buckets(items or []))
     return {
-        project: BucketReader(clients.storage(project)).states(names, pool)
+        project: BucketReader(clients.storage(project), clients.storage_retry, clients.timeout).states(
+            names, pool
+        )
         for project, names in named.items()
         if names
     }
