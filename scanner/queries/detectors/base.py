@@ -34,6 +34,11 @@ class Finding:
     severity: str
     evidence: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_count_test(cls, attack: str, p_value: float, evidence: dict[str, Any]) -> Finding:
+        """A high finding of a count test that crossed ``ALPHA`` (score and threshold as −log10 p)."""
+        return cls(attack, surprise(p_value), surprise(ALPHA), "high", evidence)
+
 
 @dataclass(frozen=True)
 class Chunk:

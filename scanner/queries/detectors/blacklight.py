@@ -17,7 +17,7 @@ import numpy as np
 from scipy.stats import binom
 
 from scanner.queries.calibration import Calibration
-from scanner.queries.detectors.base import ALPHA, MIN_HITS, Chunk, Finding, Recent, surprise
+from scanner.queries.detectors.base import ALPHA, MIN_HITS, Chunk, Finding, Recent
 
 STEP = 0.5
 WINDOW = 4
@@ -145,12 +145,10 @@ class _State:
         p_value = float(binom.sf(hits - 1, len(self.flags), self.detector.base_rate))
         if p_value >= ALPHA:
             return None
-        return Finding(
-            attack="extraction",
-            score=surprise(p_value),
-            threshold=surprise(ALPHA),
-            severity="high",
-            evidence={
+        return Finding.from_count_test(
+            "extraction",
+            p_value,
+            {
                 "statistic": "queries sharing >= T quantized-window hashes with a recent query",
                 "matched_queries": hits,
                 "window": len(self.flags),

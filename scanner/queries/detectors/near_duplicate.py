@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from scanner.queries.calibration import Calibration, cross_client_nearest
-from scanner.queries.detectors.base import ALPHA, Chunk, CountTest, Finding, Recent, surprise
+from scanner.queries.detectors.base import Chunk, CountTest, Finding, Recent
 from scanner.queries.detectors.buffer import Ring
 
 BUFFER = 1000
@@ -106,12 +106,10 @@ class _State:
 
     def _finding(self, p_value: float, z: np.ndarray) -> Finding:
         drift = float(np.linalg.norm(z - self.first_hit)) if self.first_hit is not None else 0.0
-        return Finding(
-            attack=self._attack(drift),
-            score=surprise(p_value),
-            threshold=surprise(ALPHA),
-            severity="high",
-            evidence={
+        return Finding.from_count_test(
+            self._attack(drift),
+            p_value,
+            {
                 "statistic": "queries whose nearest non-identical earlier query is closer than tau",
                 "near_duplicates": self.test.hits,
                 "queries_considered": self.test.trials,

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from scanner.queries.calibration import Calibration, per_client_quantile
-from scanner.queries.detectors.base import ALPHA, Chunk, CountTest, Finding, Recent, surprise
+from scanner.queries.detectors.base import Chunk, CountTest, Finding, Recent
 
 K = 5
 REFERENCE = 1000
@@ -146,12 +146,10 @@ class _State:
         return None
 
     def _finding(self, p_value: float) -> Finding:
-        return Finding(
-            attack="extraction",
-            score=surprise(p_value),
-            threshold=surprise(ALPHA),
-            severity="high",
-            evidence={
+        return Finding.from_count_test(
+            "extraction",
+            p_value,
+            {
                 "statistic": f"share of queries whose mean distance to their {K} nearest neighbours in the "
                 "endpoint's traffic exceeds its 99th percentile",
                 "out_of_distribution": self.test.hits,

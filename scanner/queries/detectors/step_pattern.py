@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from scanner.queries.calibration import Calibration, per_client_quantile
-from scanner.queries.detectors.base import ALPHA, Chunk, CountTest, Finding, Recent, surprise
+from scanner.queries.detectors.base import Chunk, CountTest, Finding, Recent
 from scanner.queries.detectors.buffer import Ring
 
 BUFFER = 256
@@ -189,12 +189,10 @@ class _State:
         return None
 
     def _finding(self, p_value: float) -> Finding:
-        return Finding(
-            attack="extraction",
-            score=surprise(p_value),
-            threshold=surprise(ALPHA),
-            severity="high",
-            evidence={
+        return Finding.from_count_test(
+            "extraction",
+            p_value,
+            {
                 "statistic": "queries whose step from their nearest earlier query repeats an earlier "
                 "step's per-feature magnitudes (share of shared moved features above tau)",
                 "repeated_steps": self.test.hits,
