@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml setup.py
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m compileall -q scanner >/dev/null  # bytecode as pip gives an installed package
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -96,3 +96,21 @@ def _store(entry: Path, outcomes: list[Any]) -> None:
                 stale.unlink(missing_ok=True)
     except (OSError, TypeError, orjson.JSONEncodeError):
         return
+
+
+def bundled_yaml(path: Path) -> Any:
+    """The data of one bundled YAML file (``scanner/data``), read through the cache.
+
+    Every scan needs the redaction rules and the fact tables; from the cache they cost a hash and an
+    orjson parse instead of a YAML parse, and a scan that finds everything cached never imports PyYAML.
+    These files ship with mlscan (a test reads each), so a safe loader is all the checking they need.
+    """
+
+    def load(file: Path) -> Any:
+        import yaml
+
+        return yaml.load(
+            file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )  # noqa: S506 - safe loaders only
+
+    return cached_outcomes(f"data-{path.stem}", [path], [], load)[0]

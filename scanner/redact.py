@@ -63,9 +63,9 @@ class Rules:
 @cache
 def rules() -> Rules:
     """The redaction rules, read once from ``scanner/data/redaction.yaml`` (on first use: start-up stays fast)."""
-    import yaml
+    from scanner.datacache import bundled_yaml
 
-    data = yaml.safe_load(data_file("redaction.yaml").read_text(encoding="utf-8"))
+    data = bundled_yaml(data_file("redaction.yaml"))
     sections = list(data.values())
 
     def union(field: str) -> frozenset[str]:

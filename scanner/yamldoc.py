@@ -16,16 +16,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 16 << 20
 """16 MiB: the largest framework shipped is ~100 KB."""
 MAX_NODES = 200_000
 """Nodes of the document once every alias is expanded (what a schema validator or a renderer walks)."""
 MAX_DEPTH = 100
+
+
+def fast_loader() -> type:
+    """libyaml's safe loader when PyYAML was built with it, else the pure-Python one."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlFileError(ValueError):
@@ -43,8 +50,10 @@ class YamlDocument:
         self.text, self.path = text, str(path)
         if len(text) > MAX_BYTES:
             raise YamlFileError(self.path, f"larger than {MAX_BYTES >> 20} MiB")
-        loader = loader or _FAST_LOADER
-        if not issubclass(loader, (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))):
+        import yaml  # here, not at import: a scan whose data all comes from the cache never loads it
+
+        loader = loader or fast_loader()
+        if not issubclass(loader, (yaml.SafeLoader, fast_loader())):
             raise TypeError(f"{loader.__name__} is not a safe YAML loader")
         try:
             self.data: Any = yaml.load(text, Loader=loader)  # noqa: S506 - safe loaders only (checked above)
@@ -73,10 +82,14 @@ class YamlDocument:
 
     @cached_property
     def _tree(self) -> yaml.Node | None:
-        return yaml.compose(self.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        import yaml
+
+        return yaml.compose(self.text, Loader=fast_loader())
 
     def line(self, path: Sequence[Any]) -> int:
         """1-based line of the node at ``path`` (keys and list indexes), or of its deepest existing parent."""
+        import yaml
+
         node = self._tree
         if node is None:
             return 1

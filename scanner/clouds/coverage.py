@@ -13,11 +13,11 @@ from fnmatch import fnmatchcase
 from functools import cache
 from typing import NamedTuple
 
+from scanner.datacache import bundled_yaml
 from scanner.model import MEASURED_ENDPOINT_FACTS
 from scanner.paths import data_file
 from scanner.policy.model import Policy
 from scanner.privacy.risk import JOINED_FACTS
-from scanner.yamldoc import YamlDocument
 
 
 class TypeFacts(NamedTuple):
@@ -32,7 +32,7 @@ class TypeFacts(NamedTuple):
 @cache
 def type_facts() -> tuple[TypeFacts, ...]:
     """Every declaration of ``scanner/data/type_facts.yaml``, in file order."""
-    data = YamlDocument.read(data_file("type_facts.yaml")).data or {}
+    data = bundled_yaml(data_file("type_facts.yaml")) or {}
     return tuple(
         TypeFacts(str(provider), str(rtype), str(kind), frozenset(facts))
         for provider, types in data.items()

@@ -13,11 +13,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import yaml
 
 from scanner.model import Finding, InputError, ScanResult, Suppression
 from scanner.yamldoc import YamlDocument, YamlFileError
@@ -28,13 +26,21 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
 
-class _DatesAsText(yaml.SafeLoader):
-    """SafeLoader that keeps ``2026-12-31`` as text, so a bad date is a schema error with a line, not a crash."""
+@cache
+def _dates_as_text() -> type:
+    """A SafeLoader that keeps ``2026-12-31`` as text, so a bad date is a schema error with a line, not a crash.
 
+    Built on first use: a scan without a waivers file does not import PyYAML.
+    """
+    import yaml
 
-_DatesAsText.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+    class DatesAsText(yaml.SafeLoader):
+        pass
+
+    DatesAsText.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+    )
+    return DatesAsText
 
 
 class WaiverFileError(InputError):
@@ -97,7 +103,7 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
     """Parse and validate a waivers YAML file; raise :class:`WaiverFileError` naming file:line on error."""
     path = Path(path)
     try:
-        doc = YamlDocument.read(path, loader=_DatesAsText)
+        doc = YamlDocument.read(path, loader=_dates_as_text())
     except YamlFileError as exc:
         raise WaiverFileError(exc.where, exc.reason) from exc
     data = doc.data

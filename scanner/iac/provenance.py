@@ -25,9 +25,9 @@ _PROVIDERS = {"aws": "AWS", "azurerm": "Azure", "azapi": "Azure", "google": "Goo
 @functools.lru_cache(maxsize=1)
 def fact_sources() -> Mapping[str, Mapping[str, Mapping[str, Any]]]:
     """Terraform type → fact → ``{attribute, default}`` (read once)."""
-    from scanner.yamldoc import YamlDocument
+    from scanner.datacache import bundled_yaml
 
-    return YamlDocument.read(_TABLE).data or {}
+    return bundled_yaml(_TABLE) or {}
 
 
 def provider_label(resource_type: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -202,4 +202,9 @@ def _builtin_doc(policy_id: str, path: Path) -> str:
     """A built-in policy is documented in its docs/policies.md section; a team's own policy is not."""
     from scanner import policy_doc_url
 
-    return policy_doc_url(policy_id) if path.resolve().parent == policies_dir().resolve() else ""
+    return policy_doc_url(policy_id) if path.resolve().parent == _builtin_dir() else ""
+
+
+@cache
+def _builtin_dir() -> Path:
+    return policies_dir().resolve()

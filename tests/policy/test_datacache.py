@@ -78,3 +78,18 @@ def test_cached_frameworks_and_policies_equal_freshly_validated_ones(
     assert (load_policies(), load_frameworks()) == fresh  # written
     assert (load_policies(), load_frameworks()) == fresh  # read back
     assert {p.name.split("-")[0] for p in (tmp_path / "cache").iterdir()} == {"policies", "frameworks"}
+
+
+@pytest.mark.parametrize("name", ["redaction.yaml", "type_facts.yaml", "fact_sources.yaml"])
+def test_a_bundled_data_table_reads_the_same_from_the_file_and_from_the_cache(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from scanner.paths import data_file
+
+    monkeypatch.setenv("MLSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    expected = yaml.safe_load(data_file(name).read_text(encoding="utf-8"))
+    cold = datacache.bundled_yaml(data_file(name))
+    assert list((tmp_path / "cache").glob(f"data-{data_file(name).stem}-*.json"))
+    assert cold == expected and datacache.bundled_yaml(data_file(name)) == expected
