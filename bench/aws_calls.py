@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from aws_proxy import AwsProxy  # noqa: E402
+from aws_proxy import ProxyProcess  # noqa: E402
 from aws_vs_prowler import ROOT, start_moto, timed_live_scan  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
@@ -51,23 +51,32 @@ def main() -> int:
     try:
         seed_aws(url, scale="bench", per_region=per_region, workers=16)
         timed_live_scan(url, 32)  # warm imports and botocore models outside the counts
-        with AwsProxy(url, latency=args.latency_ms / 1000) as proxy:
+        with ProxyProcess(url, latency=args.latency_ms / 1000) as proxy:
             for workers in (int(w) for w in args.workers.split(",") if w.strip()):
-                proxy.calls.clear()
-                moto_before, own_before = process_cpu(server.pid), os.times()
+                counts_before = proxy.call_counts()
+                moto_before, proxy_before, own_before = (
+                    process_cpu(server.pid),
+                    process_cpu(proxy.pid),
+                    os.times(),
+                )
                 seconds, resources = timed_live_scan(proxy.url, workers)
-                own_after, moto_after = os.times(), process_cpu(server.pid)
-                calls = sum(proxy.calls.values())
+                own_after, moto_after, proxy_after = (
+                    os.times(),
+                    process_cpu(server.pid),
+                    process_cpu(proxy.pid),
+                )
+                counts = proxy.call_counts() - counts_before
+                calls = sum(counts.values())
                 own = own_after.user - own_before.user + own_after.system - own_before.system
                 line = (
                     f"{workers} workers: {resources} resources, {calls} calls, wall {seconds:.1f} s, "
-                    f"scanner+proxy CPU {own:.2f} s, moto CPU {moto_after - moto_before:.2f} s"
+                    f"scanner CPU {own:.2f} s, proxy CPU {proxy_after - proxy_before:.2f} s, moto CPU {moto_after - moto_before:.2f} s"
                 )
                 if args.latency_ms:
                     predicted = calls * args.latency_ms / 1000 / workers
                     line += f", calls x latency / workers {predicted:.1f} s ({seconds / predicted - 1:+.0%})"
                 print(line)
-            print(json.dumps(dict(proxy.calls.most_common()), indent=1))
+            print(json.dumps(dict(proxy.call_counts().most_common()), indent=1))
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -3,19 +3,30 @@
 Used by the AWS benchmark (latency mode: wall time ≈ calls × latency / workers) and by the
 tests (one region answering AccessDenied, the way a real SCP-restricted region does).
 The region and the operation are read from the SigV4 Authorization header and X-Amz-Target.
+
+The benchmarks run it in its own process (:class:`ProxyProcess`, ``python bench/aws_proxy.py
+UPSTREAM --latency S``): forwarding thousands of calls is CPU that a real cloud's latency does
+not cost the scanner, and in the scanner's process it would hold the scanner's GIL.
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
+import json
 import re
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+COUNTS_PATH = "/__aws_proxy__/calls"
+"""GET here answers the calls counted so far, as JSON (how a :class:`ProxyProcess` is read)."""
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 DENIED_BODY = (
     b'{"__type":"AccessDeniedException","message":"User is not authorized to perform this action '
@@ -67,6 +78,11 @@ class AwsProxy:
                 return
 
             def _forward(self) -> None:
+                if self.path == COUNTS_PATH:  # the control path of ProxyProcess: not a call
+                    with proxy._lock:
+                        counts = json.dumps(dict(proxy.calls)).encode()
+                    self._reply(200, counts, {"Content-Type": "application/json"})
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 match = _SCOPE.search(self.headers.get("Authorization", ""))
@@ -109,3 +125,58 @@ class AwsProxy:
 def _query_action(body: bytes) -> str:
     match = re.search(rb"(?:^|&)Action=([A-Za-z]+)", body)
     return match.group(1).decode() if match else "?"
+
+
+class ProxyProcess:
+    """``with ProxyProcess(upstream, latency=0.1) as proxy: proxy.url, proxy.call_counts()``: an
+    :class:`AwsProxy` in a child process of its own, so its CPU shares no GIL with the scanner timed."""
+
+    def __init__(self, upstream: str, *, latency: float = 0.0) -> None:
+        self.upstream, self.latency = upstream, latency
+        self._process: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def __enter__(self) -> ProxyProcess:
+        command = [sys.executable, __file__, self.upstream, "--latency", str(self.latency)]
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self._process.stdout is not None
+        self.url = self._process.stdout.readline().strip()  # the child prints its URL once listening
+        if not self.url.startswith("http://"):
+            raise RuntimeError(f"the proxy did not start: {self.url!r}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+
+    def call_counts(self) -> Counter[str]:
+        """Calls forwarded so far, per ``service:Operation``."""
+        with urllib.request.urlopen(self.url + COUNTS_PATH, timeout=10) as response:  # noqa: S310 - loopback
+            return Counter(json.loads(response.read()))
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.call_counts().values())
+
+    @property
+    def pid(self) -> int:
+        """The proxy's process (its CPU is read from /proc by the benchmarks)."""
+        assert self._process is not None
+        return self._process.pid
+
+
+def main() -> int:
+    """Serve a proxy until terminated; print its URL on the first line of standard output."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("upstream")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per call")
+    args = parser.parse_args()
+    with AwsProxy(args.upstream, latency=args.latency) as proxy:
+        print(proxy.url, flush=True)
+        threading.Event().wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

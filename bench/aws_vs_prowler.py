@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from aws_proxy import AwsProxy  # noqa: E402
+from aws_proxy import ProxyProcess  # noqa: E402
 
 from scanner.sandbox.aws_estate import BENCH_REGIONS, seed_aws  # noqa: E402
 
@@ -277,7 +277,7 @@ def latency_mode(
     """
     out: dict[str, Any] = {"latency_ms": latency * 1000, "runs": []}
     timed_live_scan(url, workers)  # warm imports (dp-accounting, botocore models) outside the timings
-    with AwsProxy(url, latency=latency) as proxy:
+    with ProxyProcess(url, latency=latency) as proxy:
         for count in sorted({*(sweep or (4, 8, 16, 32)), workers}):
             before = proxy.total_calls
             seconds, resources = timed_live_scan(proxy.url, count)

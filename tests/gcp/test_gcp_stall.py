@@ -23,7 +23,7 @@ def test_a_stalled_listing_ends_at_the_call_timeout() -> None:
     with start_vertex_emulator() as emu, FaultProxy(emu.url, [stall]) as proxy:
         clean = live_scan(emu, locations=("us-central1",))
         result = live_scan(
-            proxy, locations=("us-central1",), extra={"gcp_retry_timeout": 0, "gcp_call_timeout": 0.5}
+            proxy, locations=("us-central1",), extra={"gcp_retry_timeout": 0, "gcp_call_timeout": 1.5}
         )
     assert len(proxy.applied) == 1
     (error,) = [e for e in result.errors if e.where == "gcp/mlscan-demo/us-central1/endpoints"]

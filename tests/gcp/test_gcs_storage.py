@@ -13,6 +13,7 @@ import pytest
 from scanner.clouds.sources import terraform_source
 from scanner.privacy.risk import join_served_privacy
 from scanner.sandbox.vertex_emulator import start_vertex_emulator
+from tests.fuzz.fault_proxy import Fault, FaultProxy
 from tests.gcp.conftest import PROJECT, live_scan
 
 LOCATION = "us-central1"
@@ -200,3 +201,44 @@ def test_storage_reads_are_gets(faces):
     storage = [r for r in faces[2] if r.path.startswith("/storage/v1/")]
     assert storage and {r.method for r in storage} == {"GET"}
     assert len([r for r in storage if r.path == "/storage/v1/b/mls-open"]) == 1  # once per bucket
+
+
+def test_an_unreadable_bucket_is_unknown_and_an_error_entry(tmp_path):
+    """A bucket the scanner may not read (403 on its Get) leaves every verdict unknown and says why,
+    one error entry naming the bucket; the bucket beside it is still judged."""
+    estate = {
+        "projects": {
+            PROJECT: {
+                "locations": {
+                    LOCATION: {
+                        "models": [
+                            {
+                                "name": f"{PARENT}/models/1",
+                                "displayName": "denied",
+                                "artifactUri": "gs://mls-denied/m/",
+                            },
+                            {
+                                "name": f"{PARENT}/models/2",
+                                "displayName": "readable",
+                                "artifactUri": "gs://mls-open/m/",
+                            },
+                        ]
+                    }
+                },
+                "iamPolicy": {"bindings": []},
+            }
+        },
+        "buckets": {"mls-denied": BUCKETS["mls-locked"][1], "mls-open": BUCKETS["mls-open"][1]},
+    }
+    (tmp_path / "estate.json").write_text(json.dumps(estate))
+    denied = Fault("/storage/v1/b/mls-denied?", "status", status=403)
+    with start_vertex_emulator(tmp_path / "estate.json") as emu, FaultProxy(emu.url, [denied]) as proxy:
+        result = live_scan(proxy, locations=(LOCATION,))
+    models = {r.name: r for r in result.resources}
+    assert models["denied"].facts["artifacts.public"] is None
+    assert models["readable"].facts["artifacts.public"] is True
+    (error,) = result.errors
+    assert error.where == f"gcp/{PROJECT}/global/storage"
+    assert (
+        error.reason.startswith("bucket mls-denied: ") and "403" in error.reason and "\n" not in error.reason
+    )

@@ -3,14 +3,14 @@
 Read-only Get calls through google-cloud-storage: the bucket (uniform access, public access prevention,
 default KMS key, versioning, soft delete, usage logging), its IAM policy and, for fine-grained buckets, its
 ACL and default object ACL. A call that fails leaves that part unknown (a bucket in another project, or
-one the scanner may not read, is never judged private); the bucket is not an error entry of the scan, as
-on AWS, since its facts already say unknown.
+one the scanner may not read, is never judged private) and, as on AWS, is an error entry of the scan
+(``gcp/<project>/global/storage``): an unknown verdict always says why.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from scanner.clouds.artifacts import StorageState
@@ -20,10 +20,18 @@ from scanner.clouds.gcp.gcs_facts import bucket_state, members_public
 class BucketReader:
     """Reads and judges buckets with one storage client (thread-safe; each bucket once)."""
 
-    def __init__(self, client: Any, retry: Any = None, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        client: Any,
+        retry: Any = None,
+        timeout: float = 60.0,
+        report: Callable[[str, BaseException], None] | None = None,
+    ) -> None:
         """``retry``: the scan's bounded retry for these calls (None: none); google-cloud-storage's own
-        default backs off up to 60 s a wait for 120 s, far beyond the scan's other calls."""
+        default backs off up to 60 s a wait for 120 s, far beyond the scan's other calls. ``report(what,
+        exc)`` hears every failed call (``what`` names the bucket and the read)."""
         self._client = client
+        self._report = report or (lambda _what, _exc: None)
         self._calls = {"retry": retry, "timeout": timeout}
         self._lock = threading.Lock()
         self._states: dict[str, StorageState | None] = {}
@@ -39,13 +47,14 @@ class BucketReader:
     def _judge(self, name: str) -> StorageState | None:
         try:
             bucket = self._client.get_bucket(name, **self._calls)
-        except Exception:  # noqa: BLE001 - not readable: every verdict unknown
+        except Exception as exc:  # noqa: BLE001 - not readable: every verdict unknown, reported
+            self._report(f"bucket {name}", exc)
             return None
         config = bucket.iam_configuration
         uniform = bool(config.uniform_bucket_level_access_enabled)
         prevention = str(config.public_access_prevention or "inherited")
-        iam_public = self._iam_public(bucket, self._calls)
-        acl_public = None if uniform else self._acl_public(bucket, self._calls)
+        iam_public = self._iam_public(bucket, self._calls, self._report)
+        acl_public = None if uniform else self._acl_public(bucket, self._calls, self._report)
         soft = bucket.soft_delete_policy.retention_duration_seconds if bucket.soft_delete_policy else None
         logging = bucket.get_logging()
         return bucket_state(
@@ -61,21 +70,27 @@ class BucketReader:
         )
 
     @staticmethod
-    def _iam_public(bucket: Any, calls: dict[str, Any]) -> bool | None:
+    def _iam_public(
+        bucket: Any, calls: dict[str, Any], report: Callable[[str, BaseException], None]
+    ) -> bool | None:
         try:
             policy = bucket.get_iam_policy(requested_policy_version=3, **calls)
-        except Exception:  # noqa: BLE001 - unreadable policy: unknown
+        except Exception as exc:  # noqa: BLE001 - unreadable policy: unknown, reported
+            report(f"bucket {bucket.name} IAM policy", exc)
             return None
         members = [m for binding in policy.bindings for m in binding.get("members", ())]
         return members_public(members)
 
     @staticmethod
-    def _acl_public(bucket: Any, calls: dict[str, Any]) -> bool | None:
+    def _acl_public(
+        bucket: Any, calls: dict[str, Any], report: Callable[[str, BaseException], None]
+    ) -> bool | None:
         found: list[str] = []
         try:
             for acl in (bucket.acl, bucket.default_object_acl):
                 acl.reload(**calls)
                 found.extend(entry.get("entity", "") for entry in acl)
-        except Exception:  # noqa: BLE001 - unreadable ACLs: unknown
+        except Exception as exc:  # noqa: BLE001 - unreadable ACLs: unknown, reported
+            report(f"bucket {bucket.name} ACL", exc)
             return None
         return members_public(found)

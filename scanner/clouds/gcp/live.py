@@ -79,7 +79,7 @@ def scan(options: LiveOptions, progress: Progress) -> SourceResult:
         )
 
         extra = follow_ups(clients, fetched, pool, report)
-        buckets = _buckets(clients, fetched, pool)
+        buckets = _buckets(clients, fetched, pool, report)
     fetched.update(extra.views)
 
     roles = ProjectRoles(clients, report)
@@ -121,17 +121,24 @@ def _locations(
 
 
 def _buckets(
-    clients: ClientFactory, fetched: Mapping[tuple[str, str, str], list[dict[str, Any]] | None], pool: Any
+    clients: ClientFactory,
+    fetched: Mapping[tuple[str, str, str], list[dict[str, Any]] | None],
+    pool: Any,
+    report: Callable[[str, str], None],
 ) -> dict[str, dict[str, StorageState | None]]:
-    """Judge every bucket the project's models, jobs and pipelines name (Get calls, once per bucket)."""
+    """Judge every bucket the project's models, jobs and pipelines name (Get calls, once per bucket);
+    a failed read is reported as ``gcp/<project>/global/storage``."""
     named: dict[str, set[str]] = {}
     for (project, _, rtype), items in fetched.items():
         if rtype in ARTIFACT_TYPES:
             named.setdefault(project, set()).update(gs_buckets(items or []))
     return {
-        project: BucketReader(clients.storage(project), clients.storage_retry, clients.timeout).states(
-            names, pool
-        )
+        project: BucketReader(
+            clients.storage(project),
+            clients.storage_retry,
+            clients.timeout,
+            lambda what, exc, p=project: report(f"gcp/{p}/global/storage", f"{what}: {describe_error(exc)}"),
+        ).states(names, pool)
         for project, names in named.items()
         if names
     }
