@@ -19,6 +19,16 @@ from scanner.clouds.aws.facts_common import KeyJudge
 from scanner.clouds.aws.problems import Problems
 
 _S3_URI = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/|$)")
+_READS = (
+    "get_public_access_block",
+    "get_bucket_policy_status",
+    "get_bucket_ownership_controls",
+    "get_bucket_acl",
+    "get_bucket_encryption",
+    "get_bucket_versioning",
+    "get_bucket_logging",
+)
+"""A bucket's Get calls: independent of each other, so the threads that need the bucket share them."""
 _NOT_CONFIGURED = {
     "NoSuchPublicAccessBlockConfiguration",
     "NoSuchBucketPolicy",
@@ -64,12 +74,18 @@ class BucketInspector:
         self._account = account
         self._keys = keys
         self._states: OnceCache[StorageState] = OnceCache(self._judge)
+        self._answers: OnceCache[tuple[bool, Any]] = OnceCache(self._answer)
         self._account_block: OnceCache[dict[str, Any] | None] = OnceCache(self._read_account_block)
 
     def facts(self, describe: Any) -> dict[str, Any]:
         """``artifacts.*`` facts for the buckets a describe response names."""
         names = sorted(set(s3_buckets(describe)))
+        self._answers.get_all((name, read) for name in names for read in _READS)  # shared with other threads
         return artifact_facts([f"s3://{n}" for n in names], [self._states.get(n) for n in names])
+
+    def _answer(self, key: Any) -> tuple[bool, Any]:
+        name, read = key
+        return self._call(self._s3(), read, Bucket=name)
 
     def _call(self, client: Any, operation: str, *, report: bool = True, **kwargs: Any) -> tuple[bool, Any]:
         """(answered, response): a "not configured" error is answered with None; other failures are not."""
@@ -103,21 +119,21 @@ class BucketInspector:
         return (response or {}).get("PublicAccessBlockConfiguration") or {}
 
     def _judge(self, name: str) -> StorageState:
-        s3 = self._s3()
-        ok, block = self._call(s3, "get_public_access_block", Bucket=name)
+        answers = dict(zip(_READS, self._answers.get_all((name, read) for read in _READS), strict=True))
+        ok, block = answers["get_public_access_block"]
         bucket_block = (block or {}).get("PublicAccessBlockConfiguration") or {} if ok else None
         effective = s3_facts.effective_block(bucket_block, self._account_block.get("account"))
-        ok, status = self._call(s3, "get_bucket_policy_status", Bucket=name)
+        ok, status = answers["get_bucket_policy_status"]
         policy_public = bool(((status or {}).get("PolicyStatus") or {}).get("IsPublic")) if ok else None
-        ok, ownership = self._call(s3, "get_bucket_ownership_controls", Bucket=name)
+        ok, ownership = answers["get_bucket_ownership_controls"]
         rules = ((ownership or {}).get("OwnershipControls") or {}).get("Rules") or []
         acls_disabled = any(r.get("ObjectOwnership") == "BucketOwnerEnforced" for r in rules) if ok else None
-        ok_acl, acl = self._call(s3, "get_bucket_acl", Bucket=name)
-        ok, encryption = self._call(s3, "get_bucket_encryption", Bucket=name)
+        ok_acl, acl = answers["get_bucket_acl"]
+        ok, encryption = answers["get_bucket_encryption"]
         enc_rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules")
         cmk = s3_facts.encryption_cmk(enc_rules, self._keys) if ok else None
-        ok_v, versioning = self._call(s3, "get_bucket_versioning", Bucket=name)
-        ok_l, logging = self._call(s3, "get_bucket_logging", Bucket=name)
+        ok_v, versioning = answers["get_bucket_versioning"]
+        ok_l, logging = answers["get_bucket_logging"]
         state = s3_facts.bucket_state(
             name,
             block=effective,

@@ -21,6 +21,7 @@ from scanner.clouds.aws.client import Clients
 from scanner.clouds.aws.iam import RoleInspector
 from scanner.clouds.aws.kms import KeyInspector
 from scanner.clouds.aws.lineage import link_training_jobs, model_sources
+from scanner.clouds.aws.monitoring_live import PARTS as FRONT_DOOR_PARTS
 from scanner.clouds.aws.monitoring_live import FrontDoorReader
 from scanner.clouds.aws.problems import Problems
 from scanner.clouds.aws.sagemaker import LISTINGS, RegionContext, RegionReader
@@ -225,7 +226,21 @@ def _list_task(
             if kind == KINDS[-1]:
                 progress.advance("aws regions")
         progress.add("aws resources", len(names))
-        return _reads(reader, ctx, kind, progress, join.done(names))
+        reads = _reads(reader, ctx, kind, progress, join.done(names))
+        if kind == "endpoint" and names and ctx.front_door is not None:
+            reads.more[:0] = [_front_door_task(ctx) for _ in FRONT_DOOR_PARTS]
+        return reads
+
+    return run
+
+
+def _front_door_task(ctx: RegionContext) -> Callable[[], TaskResult]:
+    """Read part of the region's front door before its endpoints need it: the endpoint listing found
+    some, and one such task per part, submitted ahead of the reads, reads the parts side by side."""
+
+    def run() -> TaskResult:
+        ctx.front_door()
+        return TaskResult(errors=ctx.problems.drain())
 
     return run
 

@@ -16,11 +16,16 @@ from scanner.clouds.aws.cache import OnceCache
 from scanner.clouds.aws.monitoring import FrontDoor
 from scanner.clouds.aws.problems import Problems
 
+PARTS = ("apis", "plans", "web_acls", "trails", "alarms")
+"""The independent reads a front door is made of (each a short chain of calls)."""
+
 
 class FrontDoorReader:
     """Reads one region's front door once; ``client_for(service)`` gives that region's client.
 
     ``where`` (``aws/<account>/<region>``) names the region in the error entry of a failed read.
+    The :data:`PARTS` are read by whichever scan threads ask first, in parallel
+    (:meth:`OnceCache.get_all`), so the endpoint reads of a region do not queue behind one chain.
     """
 
     def __init__(
@@ -29,21 +34,33 @@ class FrontDoorReader:
         self._client_for = client_for
         self._problems = problems if problems is not None else Problems()
         self._where = where
-        self._once: OnceCache[FrontDoor] = OnceCache(lambda _key: self._read())
+        self._parts: OnceCache[Any] = OnceCache(self._read_part)
+        self._once: OnceCache[FrontDoor] = OnceCache(lambda _key: self._combine())
 
     def __call__(self) -> FrontDoor:
+        self._parts.get_all(PARTS)
         return self._once.get("front_door")
 
-    def _read(self) -> FrontDoor:
-        guard = self._guard
-        integrations, logged, stage_acls = _apis(self._client_for("apigateway"), guard)
-        throttled = _throttled(self._client_for("apigateway"), self._client_for("wafv2"), stage_acls, guard)
+    def _read_part(self, part: Any) -> Any:
+        guard, client = self._guard, self._client_for
+        if part == "apis":
+            return _apis(client("apigateway"), guard)
+        if part == "plans":
+            return guard("apigateway", lambda: _throttled_by_plan(client("apigateway")))
+        if part == "web_acls":
+            return guard("wafv2", lambda: _rate_limited_acls(client("wafv2")))
+        if part == "trails":
+            return guard("cloudtrail", lambda: _trails(client("cloudtrail")))
+        return guard("cloudwatch", lambda: _alarms(client("cloudwatch")))
+
+    def _combine(self) -> FrontDoor:
+        (integrations, logged, stage_acls), by_plan, acls, trails, alarms = self._parts.get_all(PARTS)
         return FrontDoor(
-            trail_selectors=guard("cloudtrail", lambda: _trails(self._client_for("cloudtrail"))),
-            alarms=guard("cloudwatch", lambda: _alarms(self._client_for("cloudwatch"))),
+            trail_selectors=trails,
+            alarms=alarms,
             integrations=integrations,
             logged_apis=logged,
-            throttled_apis=throttled,
+            throttled_apis=_throttled(stage_acls, by_plan, acls),
         )
 
     def _guard(self, service: str, read: Callable[[], Any]) -> Any:
@@ -115,35 +132,44 @@ def _apis(gateway: Any, guard: Guard) -> tuple[Any, Any, dict[str, set[str]]]:
     return integrations, frozenset(logged), stages
 
 
+def _throttled_by_plan(gateway: Any) -> set[str]:
+    """APIs with a throttled usage plan stage."""
+    apis: set[str] = set()
+    for page in gateway.get_paginator("get_usage_plans").paginate():
+        for plan in page.get("items") or ():
+            if plan.get("throttle"):
+                apis |= {s.get("apiId") for s in plan.get("apiStages") or () if s.get("apiId")}
+    return apis
+
+
+def _rate_limited_acls(waf: Any) -> list[tuple[str, set[str]]]:
+    """(ARN, API ids of the stages it lists) of every regional web ACL with a rate-based rule."""
+    found: list[tuple[str, set[str]]] = []
+    for summary in waf.list_web_acls(Scope="REGIONAL").get("WebACLs") or ():
+        acl = waf.get_web_acl(Name=summary["Name"], Scope="REGIONAL", Id=summary["Id"]).get("WebACL") or {}
+        if not any(_has_rate_rule(rule.get("Statement")) for rule in acl.get("Rules") or ()):
+            continue
+        arn = acl.get("ARN") or summary.get("ARN")
+        apis: set[str] = set()
+        listed = waf.list_resources_for_web_acl(WebACLArn=arn, ResourceType="API_GATEWAY")
+        for stage_arn in listed.get("ResourceArns") or ():
+            parts = stage_arn.split("/restapis/")
+            if len(parts) == 2:
+                apis.add(parts[1].split("/")[0])
+        found.append((arn, apis))
+    return found
+
+
 def _throttled(
-    gateway: Any, waf: Any, stage_acls: dict[str, set[str]], guard: Guard
+    stage_acls: dict[str, set[str]],
+    by_plan: set[str] | None,
+    acls: list[tuple[str, set[str]]] | None,
 ) -> frozenset[str] | None:
-    def plans() -> set[str]:
-        apis: set[str] = set()
-        for page in gateway.get_paginator("get_usage_plans").paginate():
-            for plan in page.get("items") or ():
-                if plan.get("throttle"):
-                    apis |= {s.get("apiId") for s in plan.get("apiStages") or () if s.get("apiId")}
-        return apis
-
-    def rate_limited_acls() -> set[str]:
-        apis: set[str] = set()
-        for summary in waf.list_web_acls(Scope="REGIONAL").get("WebACLs") or ():
-            acl = (
-                waf.get_web_acl(Name=summary["Name"], Scope="REGIONAL", Id=summary["Id"]).get("WebACL") or {}
-            )
-            if not any(_has_rate_rule(rule.get("Statement")) for rule in acl.get("Rules") or ()):
-                continue
-            arn = acl.get("ARN") or summary.get("ARN")
-            apis |= stage_acls.get(arn, set())
-            listed = waf.list_resources_for_web_acl(WebACLArn=arn, ResourceType="API_GATEWAY")
-            for stage_arn in listed.get("ResourceArns") or ():
-                parts = stage_arn.split("/restapis/")
-                if len(parts) == 2:
-                    apis.add(parts[1].split("/")[0])
-        return apis
-
-    by_plan, by_waf = guard("apigateway", plans), guard("wafv2", rate_limited_acls)
+    """APIs rate-limited per caller (a throttled usage plan or a rate-based WAF rule on a stage);
+    None when neither source could be read, or when one could not and the other found nothing."""
+    by_waf = (
+        None if acls is None else {api for arn, listed in acls for api in listed | stage_acls.get(arn, set())}
+    )
     if by_plan is None and by_waf is None:
         return None
     found = (by_plan or set()) | (by_waf or set())
