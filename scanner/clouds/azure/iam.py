@@ -14,9 +14,13 @@ from scanner.clouds.azure.facts_common import Grant
 
 
 def subscription_grants(auth_client: Any) -> list[Grant]:
-    """Every role assignment visible at or under the client's subscription."""
+    """Every role assignment visible at or under the client's subscription (paged through
+    :func:`~scanner.clouds.azure.client.list_with_raw`: a repeated nextLink or a page that is not ARM
+    JSON ends the listing with an error instead of paging forever)."""
+    from scanner.clouds.azure.client import list_with_raw
+
     grants: list[Grant] = []
-    for assignment in auth_client.role_assignments.list_for_subscription():
+    for assignment, _raw in list_with_raw(auth_client.role_assignments.list_for_subscription):
         principal = getattr(assignment, "principal_id", None)
         if not principal:
             continue
