@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -34,6 +35,31 @@ FAMILIES = (
 )
 """Every family (``test_<family>`` in tests/fuzz): one that generated no case (skipped, or its
 fixture failed) makes the run fail, so a campaign never reports a family it did not run."""
+
+
+ROUND_LIMIT = 900
+"""Seconds one round may take (they take 1-5 minutes): past it the round hung, which is a finding too
+(a scan that never ends is a gate that never answers); its process group is stopped and the round fails."""
+
+
+def _round(command: list[str], env: dict[str, str], limit: float) -> tuple[int | None, str]:
+    """Run one round; (exit code or None when it hung, its output)."""
+    with subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            output, _ = process.communicate(timeout=limit)
+            return process.returncode, output
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # pytest and its xdist workers
+            output, _ = process.communicate()
+            return None, output + "\nthe round hung: stopped\n"
 
 
 def main() -> int:
@@ -62,15 +88,14 @@ def main() -> int:
             "-p",
             "no:cacheprovider",
         ]
-        run = subprocess.run(
-            [*command, f"--hypothesis-seed={seed}"], cwd=REPO, env=env, capture_output=True, text=True
-        )
+        returncode, output = _round([*command, f"--hypothesis-seed={seed}"], env, ROUND_LIMIT)
         last = time.monotonic() - begun
-        if run.returncode != 0:
+        if returncode != 0:
             report = STATE / "failures" / f"round-{rounds}-seed-{seed}.txt"
-            report.write_text(run.stdout + run.stderr)
+            report.write_text(output)
             failed.append(report)
-            print(f"round {rounds} (seed {seed}) FAILED: {report}", flush=True)
+            verdict = f"HUNG (stopped after {ROUND_LIMIT} s)" if returncode is None else "FAILED"
+            print(f"round {rounds} (seed {seed}) {verdict}: {report}", flush=True)
         else:
             print(f"round {rounds} (seed {seed}) passed in {last:.0f} s", flush=True)
     totals = json.loads(counts.read_text()) if counts.is_file() else {}
