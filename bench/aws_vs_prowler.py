@@ -216,6 +216,11 @@ def main() -> int:
         help="worker counts swept in latency mode (comma-separated; fewer at full size, where 4 takes minutes)",
     )
     parser.add_argument("--skip-prowler", action="store_true")
+    parser.add_argument(
+        "--prowler-latency",
+        action="store_true",
+        help="also run Prowler (and the mlscan CLI) through the latency proxy (minutes at full size)",
+    )
     args = parser.parse_args()
     per_region = {
         "endpoints": max(1, int(250 * args.scale)),
@@ -248,7 +253,11 @@ def main() -> int:
         if args.latency_ms:
             sweep = [int(w) for w in args.latency_workers.split(",") if w.strip()]
             results["latency"] = latency_mode(
-                url, args.latency_ms / 1000, args.workers, not args.skip_prowler, sweep
+                url,
+                args.latency_ms / 1000,
+                args.workers,
+                args.prowler_latency and not args.skip_prowler,
+                sweep,
             )
         print(json.dumps(results, indent=2))
         return verdict(results)
