@@ -83,6 +83,11 @@ class BucketInspector:
         self._answers.get_all((name, read) for name in names for read in _READS)  # shared with other threads
         return artifact_facts([f"s3://{n}" for n in names], [self._states.get(n) for n in names])
 
+    def read_account_block(self) -> None:
+        """Read the account's public access block now (one S3 Control call, once): queued at the start of
+        the account, it is ready before the first bucket is judged instead of holding every thread."""
+        self._account_block.get("account")
+
     def _answer(self, key: Any) -> tuple[bool, Any]:
         name, read = key
         return self._call(self._s3(), read, Bucket=name)

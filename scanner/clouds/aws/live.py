@@ -167,7 +167,7 @@ def _account_task(
             home_keys,
             problems,
         )
-        more = []
+        more = [_account_block_task(buckets, problems)]
         progress.add("aws regions", len(regions))
         for region in regions:
             keys = keys_by_region.setdefault(
@@ -200,6 +200,14 @@ def _account_task(
                     more.append(_tag_task(reader, ctx, kind, progress, join, index, tagging))
         progress.advance("aws accounts")
         return TaskResult(more=more)
+
+    return run
+
+
+def _account_block_task(buckets: BucketInspector, problems: Problems) -> Callable[[], TaskResult]:
+    def run() -> TaskResult:
+        buckets.read_account_block()
+        return TaskResult(errors=problems.drain())
 
     return run
 
