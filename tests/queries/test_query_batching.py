@@ -1,0 +1,114 @@
+"""The detectors' batched computations decide exactly as the row-at-a-time ones they replaced.
+
+Each reference below is the earlier, slower formulation; the detectors must agree with it bit for
+bit (equal floats, not approximately), so speeding them up cannot move a threshold decision.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scanner.queries.detectors import prada, step_pattern
+from scanner.queries.detectors.buffer import Ring
+
+
+def _steps(rng: np.random.Generator, rows: int, dimension: int) -> np.ndarray:
+    """Non-negative steps with unmoved features and exact repeats of one magnitude (as augmentation makes)."""
+    steps = np.abs(rng.normal(size=(rows, dimension)))
+    steps[steps < 0.3] = 0.0
+    steps[::3, : dimension // 2] = 0.25  # many steps share these magnitudes exactly
+    steps[1::3, : dimension // 2] = 0.25 * (1 + 0.01 * rng.uniform(0.5, 1.5, size=(len(steps[1::3]), 1)))
+    return steps
+
+
+def _reference_agreement(
+    steps: np.ndarray, memory: np.ndarray, shared: int, allowed: np.ndarray
+) -> np.ndarray:
+    both = (steps[:, None, :] > 0) & (memory[None, :, :] > 0)
+    close = np.abs(steps[:, None, :] - memory[None, :, :]) <= step_pattern.TOLERANCE * np.maximum(
+        steps[:, None, :], memory[None, :, :]
+    )
+    together = both.sum(axis=2)
+    share = np.where(together >= shared, (both & close).sum(axis=2) / np.maximum(together, 1), 0.0)
+    share[~allowed] = 0.0
+    return share.max(axis=1)
+
+
+@pytest.mark.parametrize(
+    ("rows", "earlier", "dimension"), [(1, 0, 8), (40, 0, 30), (256, 64, 64), (37, 12, 9)]
+)
+def test_recent_agreement_is_the_masked_full_comparison(rows, earlier, dimension):
+    rng = np.random.default_rng(rows + dimension)
+    memory = _steps(rng, earlier + rows, dimension)
+    steps = memory[earlier:]
+    column = np.arange(len(memory))[None, :]
+    own = earlier + np.arange(rows)[:, None]
+    allowed = (column < own) & (column >= own - step_pattern.MEMORY)
+    shared = step_pattern.min_shared(dimension)
+    expected = _reference_agreement(steps, memory, shared, allowed)
+    assert np.array_equal(step_pattern.recent_agreement(steps, memory, earlier, shared), expected)
+    assert np.array_equal(step_pattern.agreement(steps, memory, shared, allowed), expected)
+    assert rows == 1 or expected.max() > 0.5, (
+        "the data must contain agreeing steps for the test to mean anything"
+    )
+
+
+class _ReferencePrada:
+    """PRADA's growing-set update one query at a time, each distance from the set as it stands."""
+
+    def __init__(self, dimension: int) -> None:
+        self.dimension = dimension
+        self.sets: dict[str | None, Ring] = {}
+        self.own: dict[str | None, list[float]] = {}
+        self.thresholds: dict[str | None, float] = {}
+
+    def update(self, label: str | None, z: np.ndarray) -> float | None:
+        ring = self.sets.get(label)
+        if ring is None:
+            self.sets[label] = Ring(self.dimension, prada.GROWING_SET)
+            self.sets[label].add(z)
+            self.own[label], self.thresholds[label] = [], 0.0
+            return None
+        distance = float(ring.distances(z).min())
+        if distance == 0.0:
+            return None
+        own = self.own[label]
+        own.append(distance)
+        if len(own) > 2 * prada.MAX_DISTANCES:
+            del own[: prada.MAX_DISTANCES]
+        if distance > self.thresholds[label]:
+            ring.add(z)
+            values = np.asarray(own[-prada.MAX_DISTANCES :])
+            self.thresholds[label] = max(self.thresholds[label], float(values.mean() - values.std()))
+        return distance
+
+
+@pytest.mark.parametrize("growing_set", [prada.GROWING_SET, 40])
+def test_prada_chunked_distances_are_the_row_at_a_time_ones(monkeypatch, growing_set):
+    """Chunks of mixed classes with exact repeats; a drifting walk keeps the growing sets growing, and
+    a small growing set makes later chunks overwrite members (the row-by-row path)."""
+    monkeypatch.setattr(prada, "GROWING_SET", growing_set)
+    rng = np.random.default_rng(growing_set)
+    dimension = 12
+    z = np.cumsum(rng.normal(size=(900, dimension)), axis=0)
+    z[rng.choice(900, 120)] = z[rng.choice(900, 120)]  # retries of earlier (and later) queries
+    labels = [str(v) for v in rng.integers(0, 3, size=900)]
+    reference = _ReferencePrada(dimension)
+    expected = [(i, d) for i in range(900) if (d := reference.update(labels[i], z[i])) is not None]
+    state = prada._State(0.5, dimension)
+    got = []
+    for start in range(0, 900, 256):
+        got += [(start + i, d) for i, d in state.feed(labels[start : start + 256], z[start : start + 256])]
+    assert got == expected
+    assert len(expected) > 700
+    full = [ring.count == ring.capacity for ring in state.sets.values()]
+    assert all(full) if growing_set == 40 else not any(full), "both paths: in-chunk updates and overwrites"
+    assert state.thresholds == reference.thresholds
+
+
+def test_shapiro_without_the_wrapper_is_scipys_shapiro():
+    from scipy.stats import shapiro
+
+    values = np.random.default_rng(0).gamma(2.0, size=700)
+    assert prada._shapiro_w(values) == float(shapiro(values).statistic)
