@@ -17,7 +17,7 @@ import orjson
 
 from scanner.queries import azureml, sagemaker, vertex
 from scanner.queries.identity import ClientIdentity
-from scanner.queries.payload import Answer, PayloadError, parse_request, parse_response
+from scanner.queries.payload import Answer, PayloadError, parse_request, parse_request_value, parse_response
 from scanner.queries.records import Exposure, Query, ReadError
 
 MAX_LINE = 8 * 1024 * 1024
@@ -210,7 +210,8 @@ class QueryReader:
     ) -> Iterator[Query | ReadError]:
         try:
             answers = [] if outputs is None else parse_response(azureml.data_text(outputs), "JSON")
-            instances = parse_request(azureml.data_text(inputs), "JSON")
+            data = inputs.get("data")
+            instances = parse_request(data, "JSON") if isinstance(data, str) else parse_request_value(data)
         except PayloadError as exc:
             yield ReadError(location, str(exc))
             return

@@ -1,4 +1,4 @@
-"""The detectors' batched computations decide exactly as the row-at-a-time ones they replaced.
+"""The batched and fast-path computations decide exactly as the row-at-a-time ones they replaced.
 
 Each reference below is the earlier, slower formulation; the detectors must agree with it bit for
 bit (equal floats, not approximately), so speeding them up cannot move a threshold decision.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scanner.queries import payload
 from scanner.queries.detectors import prada, step_pattern
 from scanner.queries.detectors.buffer import Ring
 
@@ -112,3 +113,48 @@ def test_shapiro_without_the_wrapper_is_scipys_shapiro():
 
     values = np.random.default_rng(0).gamma(2.0, size=700)
     assert prada._shapiro_w(values) == float(shapiro(values).statistic)
+
+
+def _reference_flatten(value):
+    out = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (bool, int, float)):
+            out.append(float(item))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+    return tuple(x if np.isfinite(x) else 0.0 for x in out)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [1, 2.5, -3e-7, True],
+        [1.0, float("nan"), float("inf"), 2],
+        {"features": [0.5, 1], "caller": "c", "extra": {"a": 3, "b": [4.0, "x", None, [5]]}},
+        [[1, 2], [3, {"k": 4.5}], "7", None],
+        {"f0": 1.5, "f1": 2, "f2": False},
+        [],
+    ],
+)
+def test_flatten_fast_paths_keep_order_and_values(value):
+    assert payload._flatten(value) == _reference_flatten(value)
+
+
+def test_csv_fast_path_reads_what_the_csv_module_reads():
+    import csv
+    import io
+
+    for text in ("1.5,2,x\n\n3,4e-2,\n", "1, 2 ,3", "a,b\n1,2\n", '"1,5",2\n3,4', "1,2\r\n3,4\r\n", "7\n"):
+        expected = [row for row in csv.reader(io.StringIO(text)) if row]
+        assert payload._csv_rows(text) == expected, text
+
+
+def test_response_decimals_are_counted_per_float_token():
+    body = '{"predictions": [{"scores": [0.125, 1.5e-05, 3, 2E+2], "labels": ["0.123456789", "1"]}]}'
+    (answer,) = payload.parse_response(body, "JSON")
+    tokens = ["0.125", "1.5e-05", "2E+2"]  # the integer 3 and the strings do not count
+    assert answer.exposure.decimals == max(payload._decimals_of(t) for t in tokens) == 6
