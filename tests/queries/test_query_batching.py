@@ -158,3 +158,25 @@ def test_response_decimals_are_counted_per_float_token():
     (answer,) = payload.parse_response(body, "JSON")
     tokens = ["0.125", "1.5e-05", "2E+2"]  # the integer 3 and the strings do not count
     assert answer.exposure.decimals == max(payload._decimals_of(t) for t in tokens) == 6
+
+
+@pytest.mark.parametrize(
+    ("capacity", "sizes"), [(256, [5, 11, 256, 3, 200, 256]), (40, [1, 16, 17, 40, 7, 90])]
+)
+def test_ring_extend_is_add_row_by_row(capacity, sizes):
+    rng = np.random.default_rng(capacity)
+    one, many = Ring(7, capacity), Ring(7, capacity)
+    for size in sizes:
+        z = rng.normal(size=(size, 7)) * 3
+        keys = [bytes([int(v)]) for v in rng.integers(0, 50, size=size)]  # repeated keys
+        for row, key in zip(z, keys, strict=True):
+            one.add(row, None, key)
+        many.extend(z, keys)
+        assert (many.count, many.next, many.keys, many.present) == (
+            one.count,
+            one.next,
+            one.keys,
+            one.present,
+        )
+        assert np.array_equal(many.rows[: many.count], one.rows[: one.count])
+        assert np.array_equal(many.squared[: many.count], one.squared[: one.count])

@@ -50,6 +50,46 @@ class Ring:
         self.next = (slot + 1) % len(self.rows)
         return slot
 
+    def extend(self, z: np.ndarray, keys: list[bytes | None]) -> None:
+        """``add(z[j], None, keys[j])`` for every row in order, the numpy work done once.
+
+        Slots, growth and evicted keys follow :meth:`add` step by step in plain integers; the rows
+        and their squared norms (each row's ``z @ z``, as a stacked product) are then written at
+        once. More rows than the capacity go one at a time (a slot would be written twice).
+        """
+        if len(z) > self.capacity:
+            for row, key in zip(z, keys, strict=True):
+                self.add(row, None, key)
+            return
+        size, count, following = len(self.rows), self.count, self.next
+        slots = []
+        for key in keys:
+            if count == size and size < self.capacity:
+                size = min(2 * size, self.capacity)
+                following = count
+            slot = following
+            old = self.keys[slot] if count == size else None
+            if old is not None:
+                self.present[old] -= 1
+                if not self.present[old]:
+                    del self.present[old]
+            self.labels[slot] = None
+            self.keys[slot] = key
+            if key is not None:
+                self.present[key] += 1
+            count = min(count + 1, self.capacity)
+            following = (slot + 1) % size
+            slots.append(slot)
+        if size > len(self.rows):
+            rows = np.empty((size, self.rows.shape[1]), dtype=np.float64)
+            rows[: self.count] = self.rows[: self.count]
+            squared = np.empty(size, dtype=np.float64)
+            squared[: self.count] = self.squared[: self.count]
+            self.rows, self.squared = rows, squared
+        self.rows[slots] = z
+        self.squared[slots] = np.matmul(z[:, None, :], z[:, :, None]).reshape(len(z))
+        self.count, self.next = count, following
+
     def distances(self, z: np.ndarray) -> np.ndarray:
         """Euclidean distance from one row ``z`` to every stored row (slot order), exact for equal rows."""
         if self.count == 0:

@@ -213,8 +213,7 @@ class _State:
             p_value = self.test.add(suspicious)
             if p_value is not None:
                 return i, self._finding(p_value)
-        for j, i in enumerate(fresh):
-            self.ring.add(z[j], None, keys[i])
+        self.ring.extend(z, [keys[i] for i in fresh])
         self.memory = memory[-MEMORY:]
         return None
 
