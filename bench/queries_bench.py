@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -243,6 +244,12 @@ def main() -> int:
         f"mlscan: {queries} queries parsed and analysed in {seconds:.1f} s wall = {queries / seconds:,.0f} queries/s; "
         f"{cpu_seconds:.1f} s CPU = {speed:,.0f} queries per CPU-second; "
         f"without identity {queries / cpu_blind:,.0f} queries per CPU-second"
+    )
+    target = GOALS["queries_per_cpu_second"]
+    print(
+        f"speed: {'ok' if speed >= target else 'MISS'} ({speed:,.0f} {'>=' if speed >= target else '<'} "
+        f"{target:,} queries per CPU-second for parsing + calibration + detection, run_queries end to end; "
+        f"load average {os.getloadavg()[0]:.2f})"
     )
     ours = outcome(_Merged(reports), clients)
     theirs = outcome(_Merged(base_reports), clients, gate=None)

@@ -106,7 +106,7 @@ def _collect(query: Query, endpoints: dict[str, _Endpoint], errors: list[ReadErr
         return
     state.sample.add(query.client, query.features)
     state.spool.add(query.client, query.label, query.features, query.time, query.location)
-    if query.exposure.scores:
+    if query.exposure.scores and query.exposure != state.exposure:
         state.exposure = state.exposure.widest(query.exposure)
 
 

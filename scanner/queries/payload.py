@@ -264,6 +264,13 @@ def _answer_from_value(item: Any, decimals: int) -> Answer:
 
 
 def _argmax(values: list[Any]) -> int:
+    """The first index of the largest value read as a number (unreadable values and NaN never win)."""
+    try:
+        numbers = array("d", values)  # numbers only: converted as float() does
+    except TypeError:
+        numbers = None
+    if numbers is not None and not math.isnan(sum(numbers)):
+        return max(range(len(numbers)), key=numbers.__getitem__) if numbers else 0
     best, best_value = 0, -math.inf
     for i, v in enumerate(values):
         if _number(v) > best_value:

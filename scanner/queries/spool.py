@@ -25,6 +25,8 @@ class Spool:
         self._features = os.fdopen(handle, "wb")
         handle, self._meta_path = tempfile.mkstemp(prefix="mlscan-q-", suffix=".txt", dir=directory)
         self._meta = os.fdopen(handle, "w+b")
+        self._meta_size = 0
+        """Bytes written to the meta file (its end: where the next line starts), kept instead of tell()."""
         self.clients = array("i")
         self.labels = array("i")
         self.offsets = array("q")
@@ -56,9 +58,11 @@ class Spool:
             self.label_names.append(label)
         self.clients.append(client_id)
         self.labels.append(label_id)
-        self.offsets.append(self._meta.tell())
-        self._meta.write(f"{time or ''}\t{location}\n".encode("utf-8", "replace"))
-        self._features.write(array("f", features).tobytes())
+        line = f"{time or ''}\t{location}\n".encode("utf-8", "replace")
+        self.offsets.append(self._meta_size)
+        self._meta.write(line)
+        self._meta_size += len(line)
+        self._features.write(array("f", features))
 
     def matrix(self) -> np.ndarray:
         """All features, memory-mapped (rows in arrival order)."""

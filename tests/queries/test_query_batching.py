@@ -6,6 +6,8 @@ bit (equal floats, not approximately), so speeding them up cannot move a thresho
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -180,3 +182,26 @@ def test_ring_extend_is_add_row_by_row(capacity, sizes):
         )
         assert np.array_equal(many.rows[: many.count], one.rows[: one.count])
         assert np.array_equal(many.squared[: many.count], one.squared[: one.count])
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.1, 0.7, 0.7, 0.2],
+        [3, 1.5, True],
+        [float("nan"), 0.2, 0.9],
+        ["0.5", "x", 0.7, None],
+        [-math.inf],
+        [],
+    ],
+)
+def test_argmax_fast_path_is_the_first_largest_number(values):
+    best, best_value = 0, -math.inf
+    for i, v in enumerate(values):
+        try:
+            number = float(v)
+        except (TypeError, ValueError):
+            number = -math.inf
+        if number > best_value:
+            best, best_value = i, number
+    assert payload._argmax(values) == best
