@@ -255,7 +255,8 @@ def test_malformed_shapes_never_crash(kind: str, response: Any) -> None:
     """A shape with its identifying ARN reads as a resource with honest facts; one without it (empty,
     truncated, HTML) is MalformedAnswer, which the live scan reports as that resource's error entry."""
     identity = {
-        f"{k}Arn": f"{ARN}:{k.lower()}/x" for k in ("Endpoint", "TrainingJob", "NotebookInstance", "Domain")
+        f"{k}Arn": f"{ARN}:{k.lower()}/x"
+        for k in ("Endpoint", "Model", "TrainingJob", "NotebookInstance", "Domain")
     }
     shaped = {**identity, **response} if isinstance(response, dict) and response else response
     reader = RegionReader(MalformedClient(shaped), ctx())

@@ -118,3 +118,35 @@ def test_the_same_next_token_forever_is_reported(
     assert error.reason.startswith("list_notebook_instances: ") and "same next token" in error.reason.lower()
     assert 2 <= len(proxy.applied) < 10
     assert len(by_name(result, "endpoint")) == seeded["endpoints"]
+
+
+def test_an_html_answer_to_a_supporting_read_is_an_error_entry(
+    seeded: dict[str, Any], moto_server: str, slept: list[float]
+) -> None:
+    """A 200 whose body is an HTML page was parsed by botocore as an empty answer, "no usage plans",
+    with no error. Now it is an error entry; an endpoint no API fronts stays not rate-limited (that
+    verdict rests on the API integrations, which were read), and none becomes rate-limited."""
+    clean, _ = _scan(moto_server)
+    result, proxy = _scan(moto_server, Fault("GET /usageplans", "html"))
+    assert proxy.applied
+    (error,) = result.errors
+    assert "GetUsagePlans" in error.reason and "HTML" in error.reason and "\n" not in error.reason
+    endpoints = by_name(result, "endpoint")
+    assert len(endpoints) == seeded["endpoints"]
+    before = {name: e.facts["exposure.rate_limited"] for name, e in by_name(clean, "endpoint").items()}
+    after = {name: e.facts["exposure.rate_limited"] for name, e in endpoints.items()}
+    assert all(before[name] is True for name, value in after.items() if value is True)
+    assert all(after[name] is not True for name, value in before.items() if value is not True)
+
+
+@pytest.mark.parametrize("kind", ["html", "truncate", "empty"])
+def test_an_unreadable_describe_model_keeps_the_endpoints_and_names_the_models(
+    seeded: dict[str, Any], moto_server: str, slept: list[float], kind: str
+) -> None:
+    result, proxy = _scan(moto_server, Fault("SageMaker.DescribeModel", kind))
+    assert proxy.applied
+    assert len(by_name(result, "endpoint")) == seeded["endpoints"]  # their model facts are unknown
+    assert not by_name(result, "model")
+    reasons = [e.reason for e in result.errors]
+    assert len(reasons) == seeded["models"] and all(r.startswith("model ") for r in reasons), reasons
+    assert all("DescribeModel" in r and "\n" not in r for r in reasons)

@@ -48,9 +48,14 @@ class Clients:
         with self._lock:
             client = self._clients.get((service, region))
             if client is None:
+                from scanner.clouds.aws.answers import reject_malformed  # imports botocore: not at start-up
+
                 client = self._session.client(service, region_name=region, config=self._config, **self.kwargs)
                 client.meta.events.register_first(
                     f"needs-retry.{client.meta.service_model.endpoint_prefix}", self._retry_after
+                )
+                client.meta.events.register(
+                    f"after-call.{client.meta.service_model.endpoint_prefix}", reject_malformed
                 )
                 self._clients[(service, region)] = client
             return client

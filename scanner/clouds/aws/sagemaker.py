@@ -62,7 +62,7 @@ class RegionReader:
     def __init__(self, client: Any, ctx: RegionContext) -> None:
         self._sm = client
         self._ctx = ctx
-        self._models: OnceCache[dict[str, Any] | None] = OnceCache(self._describe_model)
+        self._models: OnceCache[dict[str, Any]] = OnceCache(self._describe_model)
         self._lifecycle: OnceCache[list[Any] | None] = OnceCache(self._lifecycle_scripts)
         self._domains: OnceCache[dict[str, Any] | None] = OnceCache(self._describe_domain)
 
@@ -128,7 +128,7 @@ class RegionReader:
         )
         config = self._describe_config(endpoint.get("EndpointConfigName"))
         model_names = _served_model_names(config)
-        models = [self._models.get(model) for model in model_names]
+        models = [self._served_model(model) for model in model_names]
         tags = self._tags(endpoint.get("EndpointArn"))
         facts = {
             **fc.common_facts(tags),
@@ -142,9 +142,7 @@ class RegionReader:
 
     def read_model(self, name: str) -> Resource:
         """A model: isolation, VPC, execution role (lineage links are added after all jobs are read)."""
-        model = self._models.get(name)
-        if model is None:
-            raise LookupError(f"model {name} could not be described")
+        model = self._models.get(name)  # a failed or malformed answer raises: that is the error entry
         tags = self._tags(model.get("ModelArn"))
         facts = {**fc.common_facts(tags), **fc.model_facts(model, self._ctx.roles), **self._storage(model)}
         links = [model["ExecutionRoleArn"]] if isinstance(model.get("ExecutionRoleArn"), str) else []
@@ -221,20 +219,26 @@ class RegionReader:
             return None
         return _clean(self._sm.describe_endpoint_config(EndpointConfigName=config_name))
 
-    def _describe_model(self, name: Any) -> dict[str, Any] | None:
-        from botocore.exceptions import ClientError
+    def _describe_model(self, name: Any) -> dict[str, Any]:
+        """One DescribeModel, shared by the model's read and every endpoint serving it (cached, errors too)."""
+        return _answered(_clean(self._sm.describe_model(ModelName=name)), "ModelArn", "describe_model")
+
+    def _served_model(self, name: Any) -> dict[str, Any] | None:
+        """A served model, or None when it cannot be read: the endpoint's model facts are then unknown
+        and the model's own read (:meth:`read_model`) is the error entry that says why."""
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            return _clean(self._sm.describe_model(ModelName=name))
-        except ClientError:
-            return None  # deleted or not readable: the endpoint's model facts become unknown
+            return self._models.get(name)
+        except (ClientError, BotoCoreError, MalformedAnswer):
+            return None
 
     def _describe_domain(self, domain_id: Any) -> dict[str, Any] | None:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             return _clean(self._sm.describe_domain(DomainId=domain_id))
-        except ClientError:
+        except (ClientError, BotoCoreError):
             return None  # a space of a domain that cannot be read: its facts are unknown
 
     def _lifecycle_scripts(self, config_name: Any) -> list[Any] | None:
