@@ -101,3 +101,25 @@ def test_unreadable_storage_account_makes_storage_public_unknown():
     assert ws.facts["storage.public"] is None
     assert ws.facts["network.public"] is True
     assert named(result, "cpu-open").kind == "compute"
+
+
+def test_a_workspace_listed_without_an_arm_id_is_an_error_not_a_made_up_workspace():
+    """Found by make fuzz: a listing entry whose ``id`` was 7 gave a workspace with id "7" and child
+    reads under an empty resource group; now it is one error naming the workspace, the rest is scanned."""
+    from tests.fuzz.fault_proxy import Fault, FaultProxy
+
+    wrong_id = Fault(
+        f"/subscriptions/{RESEARCH}/providers/Microsoft.MachineLearningServices/workspaces?",
+        "wrong_type",
+        field="id",
+        value=7,
+    )
+    with start_arm_emulator() as emu, FaultProxy(emu.url, [wrong_id]) as proxy:
+        result = scan(LiveOptions(azure_endpoint=proxy.url), NullProgress())
+    assert proxy.effective
+    errors = [e for e in result.errors if e.where.startswith(f"azure/{RESEARCH}/")]
+    assert errors and all(
+        e.reason.startswith("reading workspace: the listing's entry has no workspace ARM id") for e in errors
+    ), errors
+    assert not [r for r in result.resources if r.account == RESEARCH and r.kind == "workspace"]
+    assert named(result, "ep-credit-dp").facts["auth.mode"] == "iam"  # the other subscription is complete

@@ -273,8 +273,14 @@ def _keys(data: bytes) -> set[str]:
 
 
 def _replace(value: Any, field: str, new: Any) -> Any:
+    """``value`` with every ``field`` set to ``new`` where that is a wrong type: a field that already holds
+    a value of ``new``'s type keeps it (``["x"]`` for a list of container arguments is another valid
+    configuration, not a fault, and may rightly change a verdict)."""
     if isinstance(value, dict):
-        return {k: (new if k == field else _replace(v, field, new)) for k, v in value.items()}
+        return {
+            k: (new if k == field and type(v) is not type(new) else _replace(v, field, new))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_replace(v, field, new) for v in value]
     return value

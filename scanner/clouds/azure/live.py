@@ -98,6 +98,23 @@ def _subscription(
     return workspaces, grants, errors
 
 
+def _not_a_workspace_id(arm_id: Any, subscription: str) -> str | None:
+    """Why ``arm_id`` is not the ARM id of a workspace of ``subscription``, or None."""
+    parts = str(arm_id or "").strip("/").split("/")
+    lowered = [p.lower() for p in parts]
+    if (
+        len(parts) != 8
+        or lowered[0] != "subscriptions"
+        or lowered[1] != subscription.lower()
+        or lowered[2] != "resourcegroups"
+        or not parts[3]
+        or lowered[4:7] != ["providers", "microsoft.machinelearningservices", "workspaces"]
+        or not parts[7]
+    ):
+        return f"has no workspace ARM id (id {str(arm_id)[:80]!r})"
+    return None
+
+
 def _workspace(
     options: LiveOptions,
     cred: Any,
@@ -109,6 +126,10 @@ def _workspace(
     grants: Sequence[Grant] | None,
 ) -> tuple[list[Resource], list[ScanError]]:
     """The workspace and its computes, endpoints and jobs; each child collection may fail alone."""
+    problem = _not_a_workspace_id(getattr(model, "id", None), subscription)
+    if problem is not None:  # its children's paths and its own identity would be made up
+        where = f"azure/{subscription}/{getattr(model, 'name', None) or '?'}"
+        return [], [ScanError(where, f"reading workspace: the listing's entry {problem}; not read")]
     ctx = WorkspaceContext(
         subscription=subscription,
         resource_group=resource_group_of(model.id),
