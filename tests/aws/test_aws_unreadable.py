@@ -150,3 +150,20 @@ def test_an_unreadable_describe_model_keeps_the_endpoints_and_names_the_models(
     reasons = [e.reason for e in result.errors]
     assert len(reasons) == seeded["models"] and all(r.startswith("model ") for r in reasons), reasons
     assert all("DescribeModel" in r and "\n" not in r for r in reasons)
+
+
+def test_an_unreadable_lifecycle_config_is_an_error_and_its_secrets_unknown(
+    seeded: dict[str, Any], moto_server: str, slept: list[float]
+) -> None:
+    """Found by make fuzz: a lifecycle configuration throttled past every retry left "does its script
+    hold secrets" unknown with no error entry. Each config is one error; the notebooks are all kept."""
+    result, proxy = _scan(moto_server, Fault("DescribeNotebookInstanceLifecycleConfig", "status", status=429))
+    assert proxy.applied
+    notebooks = by_name(result, "notebook")
+    assert len(notebooks) == seeded["notebooks"]
+    configs = {n.raw.get("NotebookInstanceLifecycleConfigName") for n in notebooks.values()} - {None}
+    reasons = [e.reason for e in result.errors]
+    assert configs and len(reasons) == len(configs), reasons
+    assert all(r.startswith("DescribeNotebookInstanceLifecycleConfig ") and "\n" not in r for r in reasons)
+    with_config = [n for n in notebooks.values() if n.raw.get("NotebookInstanceLifecycleConfigName")]
+    assert with_config and all(n.facts["notebook.lifecycle_secrets"] is None for n in with_config)

@@ -238,22 +238,30 @@ class RegionReader:
 
         try:
             return _clean(self._sm.describe_domain(DomainId=domain_id))
-        except (ClientError, BotoCoreError):
-            return None  # a space of a domain that cannot be read: its facts are unknown
+        except (ClientError, BotoCoreError) as exc:  # a space of a domain that cannot be read: unknown facts
+            self._ctx.problems.add(self._where, "DescribeDomain", str(domain_id), exc)
+            return None
 
     def _lifecycle_scripts(self, config_name: Any) -> list[Any] | None:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             config = self._sm.describe_notebook_instance_lifecycle_config(
                 NotebookInstanceLifecycleConfigName=config_name
             )
-        except ClientError:
-            return None  # not readable: whether it holds secrets is unknown
+        except (ClientError, BotoCoreError) as exc:  # whether it holds secrets is unknown, and says why
+            self._ctx.problems.add(
+                self._where, "DescribeNotebookInstanceLifecycleConfig", str(config_name), exc
+            )
+            return None
         if not isinstance(config, Mapping):
             return None
         hooks = [*(config.get("OnCreate") or []), *(config.get("OnStart") or [])]
         return [hook.get("Content") if isinstance(hook, Mapping) else None for hook in hooks]
+
+    @property
+    def _where(self) -> str:
+        return f"aws/{self._ctx.account}/{self._ctx.region}/sagemaker"
 
     def _model_arn(self, name: str, model: Mapping[str, Any] | None) -> str:
         if model and isinstance(model.get("ModelArn"), str):
@@ -261,7 +269,7 @@ class RegionReader:
         return f"arn:aws:sagemaker:{self._ctx.region}:{self._ctx.account}:model/{name.lower()}"
 
     def _tags(self, arn: Any) -> dict[str, str]:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         if not isinstance(arn, str):
             return {}
@@ -273,9 +281,8 @@ class RegionReader:
             for page in self._sm.get_paginator("list_tags").paginate(ResourceArn=arn):
                 page_tags = page.get("Tags") if isinstance(page, Mapping) else None
                 tags.extend(page_tags if isinstance(page_tags, list) else ())
-        except ClientError as exc:
-            where = f"aws/{self._ctx.account}/{self._ctx.region}/sagemaker"
-            self._ctx.problems.add(where, "ListTags", arn, exc)  # data.sensitivity is then unknown
+        except (ClientError, BotoCoreError) as exc:
+            self._ctx.problems.add(self._where, "ListTags", arn, exc)  # data.sensitivity is then unknown
             return {}
         return tag_map(tags)
 
