@@ -142,6 +142,8 @@ def parse_hcl(path: Path, source: bytes | None = None) -> HclDocument:
         body = _block(body_node, file, data, "", (), _span(root, file), notes) if body_node else empty
     except RecursionError:
         body, problem = empty, SyntaxProblem(1, 1, f"blocks nested deeper than {MAX_NESTING} levels")
+    except HeaderProblem as exc:
+        body, problem = empty, problem or exc.problem
     return HclDocument(path, data, body, problem)
 
 
@@ -188,10 +190,33 @@ def _block(
     return Block(block_type, labels, span, attributes, tuple(blocks), comments)
 
 
+class HeaderProblem(ValueError):
+    """A block header tree-sitter-hcl accepts but Terraform does not (it spans lines)."""
+
+    def __init__(self, problem: SyntaxProblem) -> None:
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
+def _one_line_header(node: Any, children: list[Any]) -> None:
+    """Terraform ends a block header at a newline: ``variable\nresource "t" "n" {`` is an error there,
+    not a variable with three labels (which would hide the resource), nor is a label holding a newline."""
+    line = node.start_point[0]
+    for child in children[1:]:
+        if child.type not in ("identifier", "string_lit", "block_start"):
+            break
+        if child.start_point[0] != line or child.end_point[0] != line:
+            where = child if child.start_point[0] != line else node
+            raise HeaderProblem(
+                _problem(where, "a block header must be on one line (Terraform: Invalid block definition)")
+            )
+
+
 def _nested(node: Any, file: str, source: bytes, notes: tuple[list[int], list[str]], depth: int) -> Block:
     if depth > MAX_NESTING:
         raise RecursionError
     children = node.named_children
+    _one_line_header(node, children)
     block_type = node_text(children[0], source)
     labels = tuple(_label(c, source) for c in children[1:] if c.type in ("string_lit", "identifier"))
     body = next((c for c in children if c.type == "body"), None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from scanner.iac.loader import load_paths
 from scanner.iac.values import Ref, Unknown, as_bool, block, blocks, is_set
 
@@ -115,3 +117,23 @@ def test_hidden_directories_are_not_walked(tmp_path):
     hidden.mkdir(parents=True)
     (hidden / "main.tf").write_text('resource "aws_sagemaker_model" "vendored" {\n  name = "x"\n}\n')
     assert [r.address for r in load_paths([tmp_path]).resources] == ["aws_sagemaker_model.kept"]
+
+
+@pytest.mark.parametrize(
+    ("header", "line"),
+    [
+        ('variable \nresource "aws_sagemaker_model" "m" {', 2),  # would read as a variable with 3 labels
+        ('resource "aws_sagemaker_model"\n"m" {', 2),
+        ('resource "aws_sagemaker_model" "m"\n{', 2),
+        ('variable "regi\non" {\n  default = 1\n}\nresource "aws_sagemaker_model" "m" {', 1),
+    ],
+)
+def test_a_block_header_across_lines_is_an_error_as_in_terraform(tmp_path, header, line):
+    """Found by make fuzz: tree-sitter-hcl accepts a newline inside a block header, Terraform does not;
+    the resource behind it silently became a variable's extra labels."""
+    (tmp_path / "main.tf").write_text(header + '\n  name = "m"\n  execution_role_arn = "r"\n}\n')
+    (tmp_path / "good.tf").write_text('resource "aws_sagemaker_model" "ok" {\n  name = "ok"\n}\n')
+    load = load_paths([tmp_path])
+    (error,) = load.errors
+    assert f"main.tf:{line}:" in error.where, error  # the line of the token that broke the header
+    assert "block header must be on one line" in error.reason
