@@ -135,7 +135,7 @@ def parse_hcl(path: Path, source: bytes | None = None) -> HclDocument:
     root = tree.root_node
     file = str(path)
     body_node = next((c for c in root.named_children if c.type == "body"), None)
-    problem = _first_problem(root, data) if root.has_error else None
+    problem = _encoding_problem(data) or (_first_problem(root, data) if root.has_error else None)
     empty = Block("", (), _span(root, file), {}, ())
     try:
         notes = _all_comments(root, data)
@@ -245,6 +245,20 @@ def _comment_query() -> Any:
     from tree_sitter import Language, Query
 
     return Query(Language(tree_sitter_hcl.language()), "(comment) @comment")
+
+
+def _encoding_problem(data: bytes) -> SyntaxProblem | None:
+    """Terraform reads .tf files as UTF-8 only and refuses any other byte ("Invalid character encoding");
+    decoded leniently, a bad byte inside a resource type would turn the resource into an unknown type."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line, column = data.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1
+        return SyntaxProblem(
+            line, column, f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); Terraform reads UTF-8 only"
+        )
+    return None
 
 
 def _first_problem(root: Any, source: bytes) -> SyntaxProblem:

@@ -137,3 +137,14 @@ def test_a_block_header_across_lines_is_an_error_as_in_terraform(tmp_path, heade
     (error,) = load.errors
     assert f"main.tf:{line}:" in error.where, error  # the line of the token that broke the header
     assert "block header must be on one line" in error.reason
+
+
+def test_invalid_utf8_is_an_error_at_its_byte_as_in_terraform(tmp_path):
+    """Found by make fuzz: a bad byte inside a resource type, decoded leniently, made an unknown type and
+    the resource vanished with no error. Terraform refuses a file that is not UTF-8."""
+    (tmp_path / "main.tf").write_bytes(b'resource "\xff\xc3(aws_sagemaker_model" "m" {\n  name = "m"\n}\n')
+    (tmp_path / "good.tf").write_text('resource "aws_sagemaker_model" "ok" {\n  name = "ok"\n}\n')
+    load = load_paths([tmp_path])
+    (error,) = load.errors
+    assert error.where.endswith("main.tf:1:11") and "invalid UTF-8 (byte 0xff)" in error.reason
+    assert [r.address for r in load.resources] == ["aws_sagemaker_model.ok"]
