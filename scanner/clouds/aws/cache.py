@@ -24,19 +24,7 @@ class OnceCache(Generic[V]):
 
     def get(self, key: Hashable) -> V:
         """The value for ``key``, computing it at most once (exceptions are cached too)."""
-        with self._lock:
-            future = self._futures.get(key)
-            owner = future is None
-            if owner:
-                future = Future()
-                self._futures[key] = future
-        assert future is not None
-        if owner:
-            try:
-                future.set_result(self._compute(key))
-            except BaseException as exc:  # noqa: BLE001 - handed to every waiter
-                future.set_exception(exc)
-        return future.result()
+        return self.get_all((key,))[0]
 
     def get_all(self, keys: Iterable[Hashable]) -> list[V]:
         """The values for ``keys``: computes, one after another, those no other caller has started, then

@@ -167,7 +167,7 @@ def _account_task(
             home_keys,
             problems,
         )
-        more = [_account_block_task(buckets, problems)]
+        more = [_ahead_task(buckets.read_account_block, problems)]
         progress.add("aws regions", len(regions))
         for region in regions:
             keys = keys_by_region.setdefault(
@@ -204,14 +204,6 @@ def _account_task(
     return run
 
 
-def _account_block_task(buckets: BucketInspector, problems: Problems) -> Callable[[], TaskResult]:
-    def run() -> TaskResult:
-        buckets.read_account_block()
-        return TaskResult(errors=problems.drain())
-
-    return run
-
-
 def _listing_limited(kind: str, options: LiveOptions) -> bool:
     """True when the listing reads only part of a kind (``--training-jobs-since``): the bulk tag read
     pages through every resource of the kind, so for a few recent jobs among many old ones ListTags per
@@ -236,19 +228,20 @@ def _list_task(
         progress.add("aws resources", len(names))
         reads = _reads(reader, ctx, kind, progress, join.done(names))
         if kind == "endpoint" and names and ctx.front_door is not None:
-            reads.more[:0] = [_front_door_task(ctx) for _ in FRONT_DOOR_PARTS]
+            # one task per part, ahead of the reads: the parts are read side by side before endpoints need them
+            reads.more[:0] = [_ahead_task(ctx.front_door, ctx.problems) for _ in FRONT_DOOR_PARTS]
         return reads
 
     return run
 
 
-def _front_door_task(ctx: RegionContext) -> Callable[[], TaskResult]:
-    """Read part of the region's front door before its endpoints need it: the endpoint listing found
-    some, and one such task per part, submitted ahead of the reads, reads the parts side by side."""
+def _ahead_task(read: Callable[[], object], problems: Problems) -> Callable[[], TaskResult]:
+    """A supporting read done ahead of the resource reads that need it (the account's S3 public access
+    block, a region's front door), so no worker waits on it later; its failures are reported."""
 
     def run() -> TaskResult:
-        ctx.front_door()
-        return TaskResult(errors=ctx.problems.drain())
+        read()
+        return TaskResult(errors=problems.drain())
 
     return run
 

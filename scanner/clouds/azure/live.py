@@ -100,18 +100,17 @@ def _subscription(
 
 def _not_a_workspace_id(arm_id: Any, subscription: str) -> str | None:
     """Why ``arm_id`` is not the ARM id of a workspace of ``subscription``, or None."""
-    parts = str(arm_id or "").strip("/").split("/")
-    lowered = [p.lower() for p in parts]
+    from azure.mgmt.core.tools import is_valid_resource_id, parse_resource_id
+
+    text = str(arm_id or "")
+    parsed = parse_resource_id(text) if is_valid_resource_id(text) else {}
     if (
-        len(parts) != 8
-        or lowered[0] != "subscriptions"
-        or lowered[1] != subscription.lower()
-        or lowered[2] != "resourcegroups"
-        or not parts[3]
-        or lowered[4:7] != ["providers", "microsoft.machinelearningservices", "workspaces"]
-        or not parts[7]
+        str(parsed.get("subscription", "")).lower() != subscription.lower()
+        or str(parsed.get("namespace", "")).lower() != "microsoft.machinelearningservices"
+        or str(parsed.get("type", "")).lower() != "workspaces"
+        or parsed.get("children")
     ):
-        return f"has no workspace ARM id (id {str(arm_id)[:80]!r})"
+        return f"has no workspace ARM id (id {text[:80]!r})"
     return None
 
 

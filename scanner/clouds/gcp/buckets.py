@@ -53,8 +53,8 @@ class BucketReader:
         config = bucket.iam_configuration
         uniform = bool(config.uniform_bucket_level_access_enabled)
         prevention = str(config.public_access_prevention or "inherited")
-        iam_public = self._iam_public(bucket, self._calls, self._report)
-        acl_public = None if uniform else self._acl_public(bucket, self._calls, self._report)
+        iam_public = self._iam_public(bucket)
+        acl_public = None if uniform else self._acl_public(bucket)
         soft = bucket.soft_delete_policy.retention_duration_seconds if bucket.soft_delete_policy else None
         logging = bucket.get_logging()
         return bucket_state(
@@ -69,28 +69,22 @@ class BucketReader:
             logged=bool(logging and logging.get("logBucket")),
         )
 
-    @staticmethod
-    def _iam_public(
-        bucket: Any, calls: dict[str, Any], report: Callable[[str, BaseException], None]
-    ) -> bool | None:
+    def _iam_public(self, bucket: Any) -> bool | None:
         try:
-            policy = bucket.get_iam_policy(requested_policy_version=3, **calls)
+            policy = bucket.get_iam_policy(requested_policy_version=3, **self._calls)
         except Exception as exc:  # noqa: BLE001 - unreadable policy: unknown, reported
-            report(f"bucket {bucket.name} IAM policy", exc)
+            self._report(f"bucket {bucket.name} IAM policy", exc)
             return None
         members = [m for binding in policy.bindings for m in binding.get("members", ())]
         return members_public(members)
 
-    @staticmethod
-    def _acl_public(
-        bucket: Any, calls: dict[str, Any], report: Callable[[str, BaseException], None]
-    ) -> bool | None:
+    def _acl_public(self, bucket: Any) -> bool | None:
         found: list[str] = []
         try:
             for acl in (bucket.acl, bucket.default_object_acl):
-                acl.reload(**calls)
+                acl.reload(**self._calls)
                 found.extend(entry.get("entity", "") for entry in acl)
         except Exception as exc:  # noqa: BLE001 - unreadable ACLs: unknown, reported
-            report(f"bucket {bucket.name} ACL", exc)
+            self._report(f"bucket {bucket.name} ACL", exc)
             return None
         return members_public(found)
